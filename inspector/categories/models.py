@@ -1,0 +1,77 @@
+"""The problem taxonomy: groups and items, loaded from taxonomy.toml and edited by admins."""
+
+from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inspector.extensions import db
+
+DEADLINE_UNITS = ("h", "wh", "wd")  # natural hours, working hours, working days
+SEVERITIES = ("normal", "serious", "severe")  # 一般 / 较重 / 严重(紧急)
+
+
+class CategoryGroup(db.Model):
+    __tablename__ = "category_groups"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+    items: Mapped[list["Category"]] = relationship(back_populates="group", order_by="Category.code")
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (
+        CheckConstraint("deadline_value > 0", name="deadline_positive"),
+        CheckConstraint("deadline_unit IN ('h', 'wh', 'wd')", name="deadline_unit_known"),
+        CheckConstraint(
+            "emergency_deadline_unit IN ('h', 'wh', 'wd')", name="emergency_unit_known"
+        ),
+        CheckConstraint("deduction_base >= 0", name="deduction_base_not_negative"),
+    )
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    group_code: Mapped[str] = mapped_column(ForeignKey("category_groups.code"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    national_code: Mapped[str | None] = mapped_column(String(64))
+    deadline_value: Mapped[float] = mapped_column(Numeric(8, 2, asdecimal=False))
+    deadline_unit: Mapped[str] = mapped_column(String(2))
+    emergency_deadline_value: Mapped[float] = mapped_column(Numeric(8, 2, asdecimal=False))
+    emergency_deadline_unit: Mapped[str] = mapped_column(String(2))
+    default_role: Mapped[str] = mapped_column(String(40))
+    secondary_roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
+    deduction_base: Mapped[float] = mapped_column(Numeric(6, 2, asdecimal=False))
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(20)), server_default="{}")
+    keywords: Mapped[list[str]] = mapped_column(ARRAY(String(60)), server_default="{}")
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True, server_default="true")
+
+    group: Mapped[CategoryGroup] = relationship(back_populates="items")
+
+    def deadline_for(self, severity: str) -> tuple[float, str]:
+        """(value, unit) of the deadline that applies to a case of this severity."""
+        if severity == "severe":
+            return self.emergency_deadline_value, self.emergency_deadline_unit
+        return self.deadline_value, self.deadline_unit
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "group": self.group_code,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "national_code": self.national_code,
+            "deadline": {"value": self.deadline_value, "unit": self.deadline_unit},
+            "emergency_deadline": {
+                "value": self.emergency_deadline_value,
+                "unit": self.emergency_deadline_unit,
+            },
+            "default_role": self.default_role,
+            "secondary_roles": list(self.secondary_roles or []),
+            "deduction_base": self.deduction_base,
+            "tags": list(self.tags or []),
+            "keywords": list(self.keywords or []),
+            "note": self.note,
+            "active": self.active,
+        }

@@ -1,0 +1,75 @@
+"""Configuration, read once from the environment when the app is created."""
+
+import os
+import secrets
+from pathlib import Path
+
+from inspector import embedded_db
+
+DEFAULT_WORKING_HOURS = "08:30-12:00,14:00-18:00"
+
+
+def load_config(instance_path: Path, environ=os.environ) -> dict:
+    """Everything the app needs, from environment variables with safe local defaults."""
+    media_root = Path(environ.get("MEDIA_ROOT") or instance_path / "media")
+    return {
+        "SECRET_KEY": environ.get("SECRET_KEY") or _local_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path, environ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
+        "MEDIA_ROOT": str(media_root),
+        "REDIS_URL": environ.get("REDIS_URL"),
+        "PWA_DIST": environ.get("PWA_DIST") or str(Path(__file__).parent.parent / "pwa" / "dist"),
+        "SESSION_COOKIE_SECURE": _flag(environ.get("SECURE_COOKIES", "0")),
+        "REMEMBER_COOKIE_SECURE": _flag(environ.get("SECURE_COOKIES", "0")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * int(environ.get("REMEMBER_DAYS", "30")),
+        # The token lives as long as the session: phones stay logged in for weeks.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        "LOGIN_MAX_FAILURES": int(environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_IP": int(environ.get("LOGIN_MAX_FAILURES_PER_IP", "30")),
+        "LOGIN_WINDOW_SECONDS": int(environ.get("LOGIN_WINDOW_SECONDS", "900")),
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024))),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_SUPPORTED_LOCALES": ["zh", "en"],
+        "WORKING_HOURS": environ.get("WORKING_HOURS", DEFAULT_WORKING_HOURS),
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def database_url(instance_path: Path, environ=os.environ) -> str:
+    """`DATABASE_URL` when set, otherwise the project's own embedded cluster."""
+    url = environ.get("DATABASE_URL")
+    if url:
+        # Accept the common `postgres://` and driverless forms; we use psycopg 3.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    cluster = embedded_db.Cluster.for_instance(instance_path)
+    if not cluster.credentials_path.exists():
+        # Not initialised yet (`inspector db up` is about to do it): a URL that fails on use.
+        return embedded_db.UNINITIALISED_URL
+    return cluster.url()
+
+
+def _local_secret_key(instance_path: Path) -> str:
+    """A per-checkout random key kept in instance/, so no secret lives in the repository."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker created it first
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,30 @@
+"""Every model, imported in one place so Alembic's autogenerate sees the whole schema."""
+
+from geoalchemy2 import alembic_helpers
+
+from inspector.auth.models import ApiToken, LoginAttempt, User
+from inspector.categories.models import Category, CategoryGroup
+from inspector.units.models import Unit
+from inspector.zones.models import Zone, ZoneLayer
+
+__all__ = [
+    "ApiToken",
+    "Category",
+    "CategoryGroup",
+    "LoginAttempt",
+    "Unit",
+    "User",
+    "Zone",
+    "ZoneLayer",
+]
+
+
+# Tables that PostGIS owns; migrations and autogenerate must never touch them.
+POSTGIS_TABLES = {"spatial_ref_sys", "topology", "layer"}
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: our tables only, spatial indexes the GeoAlchemy2 way."""
+    if type_ == "table" and name in POSTGIS_TABLES:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)

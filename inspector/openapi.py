@@ -1,0 +1,245 @@
+"""The OpenAPI 3 description of /api/v1.
+
+Kept by hand next to the code; `tests/test_openapi.py` checks that every API route is documented
+here with its methods and that nothing documented is missing from the app.
+"""
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(
+    summary: str,
+    tag: str,
+    roles: str,
+    ok: dict | None = None,
+    body: dict | None = None,
+    status: str = "200",
+    params: list | None = None,
+) -> dict:
+    operation = {
+        "summary": summary,
+        "description": f"Allowed roles: {roles}.",
+        "tags": [tag],
+        "responses": {
+            status: {"description": "OK", **_json(ok or {"type": "object"})},
+            "400": {"description": "Invalid input", **_json(ERROR)},
+            "401": {"description": "Not logged in", **_json(ERROR)},
+            "403": {"description": "Role not allowed", **_json(ERROR)},
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True, **_json(body)}
+    if params:
+        operation["parameters"] = params
+    return operation
+
+
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def _path(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    },
+    "User": {
+        "type": "object",
+        "properties": {
+            "username": {"type": "string"},
+            "display_name": {"type": ["string", "null"]},
+            "role": {"type": "string", "enum": ["inspector", "staff", "supervisor", "admin"]},
+            "unit": {"type": ["string", "null"]},
+            "unit_name": {"type": ["string", "null"]},
+            "active": {"type": "boolean"},
+        },
+    },
+    "Unit": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "name_zh": {"type": "string"},
+            "name_en": {"type": ["string", "null"]},
+            "kind": {"type": "string"},
+            "parent": {"type": ["string", "null"]},
+            "district_code": {"type": ["string", "null"]},
+            "active": {"type": "boolean"},
+        },
+    },
+    "Deadline": {
+        "type": "object",
+        "properties": {"value": {"type": "number"}, "unit": {"enum": ["h", "wh", "wd"]}},
+    },
+    "Category": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$"},
+            "group": {"type": "string"},
+            "name_zh": {"type": "string"},
+            "name_en": {"type": "string"},
+            "national_code": {"type": ["string", "null"]},
+            "deadline": {"$ref": "#/components/schemas/Deadline"},
+            "emergency_deadline": {"$ref": "#/components/schemas/Deadline"},
+            "default_role": {"type": "string"},
+            "secondary_roles": {"type": "array", "items": {"type": "string"}},
+            "deduction_base": {"type": "number"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "keywords": {"type": "array", "items": {"type": "string"}},
+            "note": {"type": ["string", "null"]},
+            "active": {"type": "boolean"},
+        },
+    },
+}
+
+USER = {"$ref": "#/components/schemas/User"}
+UNIT = {"$ref": "#/components/schemas/Unit"}
+CATEGORY = {"$ref": "#/components/schemas/Category"}
+SESSION = {
+    "type": "object",
+    "properties": {"user": {"oneOf": [USER, {"type": "null"}]}, "csrf_token": {"type": "string"}},
+}
+
+
+def _paths() -> dict:
+    return {
+        "/healthz": {
+            "get": _op("Database and PostGIS health (503 when down)", "system", "anyone"),
+        },
+        "/api/v1/openapi.json": {"get": _op("This document", "system", "anyone")},
+        "/api/v1/auth/session": {
+            "get": _op("Current user and CSRF token", "auth", "anyone", SESSION),
+        },
+        "/api/v1/auth/login": {
+            "post": _op(
+                "Log in with a password (rate-limited; needs the CSRF token)",
+                "auth",
+                "anyone",
+                SESSION,
+                {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "username": {"type": "string"},
+                        "password": {"type": "string"},
+                        "remember": {"type": "boolean"},
+                    },
+                },
+            ),
+        },
+        "/api/v1/auth/logout": {"post": _op("Log out", "auth", "anyone")},
+        "/api/v1/users": {
+            "get": _op(
+                "List users",
+                "users",
+                "supervisor, admin",
+                {"type": "object", "properties": {"users": {"type": "array", "items": USER}}},
+            ),
+            "post": _op(
+                "Create a user",
+                "users",
+                "admin",
+                {"type": "object", "properties": {"user": USER}},
+                {
+                    "type": "object",
+                    "required": ["username", "role", "password"],
+                    "properties": {
+                        "username": {"type": "string"},
+                        "role": {"type": "string"},
+                        "password": {"type": "string"},
+                        "unit": {"type": "string"},
+                        "display_name": {"type": "string"},
+                    },
+                },
+                "201",
+            ),
+        },
+        "/api/v1/units": {
+            "get": _op(
+                "List units",
+                "units",
+                "any logged-in user",
+                {"type": "object", "properties": {"units": {"type": "array", "items": UNIT}}},
+                params=[_query("kind", "Unit kind"), _query("district", "District adcode")],
+            ),
+            "post": _op(
+                "Create a unit",
+                "units",
+                "admin",
+                {"type": "object", "properties": {"unit": UNIT}},
+                {
+                    "type": "object",
+                    "required": ["code", "name_zh", "kind"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "name_zh": {"type": "string"},
+                        "name_en": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "parent": {"type": "string"},
+                        "district_code": {"type": "string"},
+                    },
+                },
+                "201",
+            ),
+        },
+        "/api/v1/units/kinds": {"get": _op("Unit kinds (roles)", "units", "any logged-in user")},
+        "/api/v1/categories": {
+            "get": _op("The problem taxonomy, grouped", "categories", "any logged-in user"),
+        },
+        "/api/v1/categories/{code}": {
+            "patch": _op(
+                "Edit a category",
+                "categories",
+                "admin",
+                {"type": "object", "properties": {"category": CATEGORY}},
+                {"type": "object"},
+                params=[_path("code")],
+            ),
+        },
+    }
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Inspector (巡查督办) API",
+            "version": "1",
+            "description": "Cookie sessions need the X-CSRFToken header on writes; scripts use "
+            "`Authorization: Bearer <token>` instead.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
+        "security": [{"session": []}, {"bearer": []}],
+    }

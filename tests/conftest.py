@@ -1,0 +1,276 @@
+"""Test fixtures: a throwaway PostGIS database built by the migrations, and SAVEPOINT isolation.
+
+The database is created on the server the app would use (DATABASE_URL, or the embedded cluster
+that `make test` starts), migrated with Alembic, and dropped at the end of the session. Each test
+runs inside a transaction that is rolled back, so tests never see each other's rows.
+"""
+
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import flask_babel
+import psycopg
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from inspector import create_app
+from inspector.config import database_url
+from inspector.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_PASSWORD = "correct horse battery"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ../shared/data, or skip the test when the shared folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared test data not available: {path}")
+    return path
+
+
+# -- the throwaway database ----------------------------------------------------------------
+
+
+def _server_url() -> str:
+    instance = Path(os.environ.get("INSPECTOR_INSTANCE") or ROOT / "instance")
+    return os.environ.get("TEST_DATABASE_URL") or database_url(instance)
+
+
+def _admin_connect(url):
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url_for_tests(tmp_path_factory):
+    url = make_url(_server_url())
+    name = f"inspector_test_{uuid.uuid4().hex[:10]}"
+    with _admin_connect(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with _admin_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class FreshRequestClient(FlaskClient):
+    """Requests in tests reuse the test's app context; forget the previous request's user."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+            flask_babel.refresh()
+        return super().open(*args, **kwargs)
+
+
+def make_test_app(url: str, media_root: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "MEDIA_ROOT": str(media_root),
+        **overrides,
+    }
+    app = create_app(config)
+    app.test_client_class = FreshRequestClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url_for_tests, tmp_path_factory):
+    app = make_test_app(database_url_for_tests, tmp_path_factory.mktemp("media"))
+    with app.app_context():
+        upgrade()  # the migrations are the only source of the schema, in tests too
+        from inspector.categories.services import load_taxonomy
+
+        load_taxonomy()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    """Every test inside one outer transaction; app commits become SAVEPOINT releases."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+# -- factories ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_unit(db_session):
+    from inspector.units.services import create_unit
+
+    def factory(code=None, kind="district_government", parent=None, district="410105", name=None):
+        code = code or f"U-{uuid.uuid4().hex[:8]}"
+        return create_unit(code, name or f"单位{code}", kind, parent, district)
+
+    return factory
+
+
+@pytest.fixture
+def make_user(db_session, make_unit):
+    from inspector.auth.services import create_user
+
+    def factory(role="inspector", unit=None, username=None, password=TEST_PASSWORD):
+        if role == "staff" and unit is None:
+            unit = make_unit().code
+        username = username or f"{role}-{uuid.uuid4().hex[:8]}"
+        return create_user(username, role, password, unit)
+
+    return factory
+
+
+# -- HTTP clients ---------------------------------------------------------------------------
+
+
+class ApiClient:
+    """The Flask test client, logged in the way the PWA does it, sending the CSRF header."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf_token = None
+
+    def refresh_csrf(self):
+        self.csrf_token = self.client.get("/api/v1/auth/session").get_json()["csrf_token"]
+
+    def login(self, username, password=TEST_PASSWORD):
+        self.refresh_csrf()
+        response = self.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        if response.status_code == 200:
+            self.csrf_token = response.get_json()["csrf_token"]
+        return response
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def _write(self, method, path, **kwargs):
+        if self.csrf_token is None:
+            self.refresh_csrf()
+        headers = {"X-CSRFToken": self.csrf_token, **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self._write("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self._write("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._write("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def client(app, db_session):
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def login_as(app, db_session, make_user):
+    """`login_as("staff")` -> an ApiClient logged in as a new user of that role."""
+
+    def factory(role, unit=None):
+        user = make_user(role, unit)
+        api = ApiClient(app.test_client())
+        assert api.login(user.username).status_code == 200
+        api.user = user
+        return api
+
+    return factory
+
+
+# -- a real server and a real browser -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url_for_tests, tmp_path_factory):
+    """The app served over HTTP in a thread, on its own connections (sees committed rows)."""
+    served = make_test_app(database_url_for_tests, tmp_path_factory.mktemp("live-media"))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with served.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def committed_user(app):
+    """Create a user for real (committed), for browser tests against the live server."""
+    from inspector.auth.services import create_user
+    from inspector.units.services import create_unit
+
+    def factory(role="inspector", unit_code=None):
+        with app.app_context():
+            if role == "staff" and unit_code is None:
+                unit_code = create_unit(
+                    f"U-{uuid.uuid4().hex[:8]}", "测试单位", "district_government"
+                ).code
+            user = create_user(f"{role}-{uuid.uuid4().hex[:8]}", role, TEST_PASSWORD, unit_code)
+            db.session.commit()
+            return user.username, TEST_PASSWORD
+
+    return factory
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make install` (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
