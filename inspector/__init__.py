@@ -48,8 +48,9 @@ def register_blueprints(app: Flask) -> None:
     from inspector.auth.routes import bp as auth_bp
     from inspector.categories.routes import bp as categories_bp
     from inspector.units.routes import bp as units_bp
+    from inspector.zones.routes import bp as zones_bp
 
-    for blueprint in (system.bp, auth_bp, units_bp, categories_bp, frontend.bp):
+    for blueprint in (system.bp, auth_bp, units_bp, categories_bp, zones_bp, frontend.bp):
         app.register_blueprint(blueprint)
 
 

@@ -93,9 +93,20 @@ def register(app: Flask) -> None:
     from inspector.categories.cli import categories_cli
     from inspector.demo.cli import demo_cli
     from inspector.units.cli import units_cli
+    from inspector.zones.cli import route, rules_cli, zones_cli
 
-    for group in (users_cli, tokens_cli, units_cli, categories_cli, demo_cli):
-        app.cli.add_command(group)
+    commands = (
+        users_cli,
+        tokens_cli,
+        units_cli,
+        categories_cli,
+        demo_cli,
+        zones_cli,
+        rules_cli,
+        route,
+    )
+    for command in commands:
+        app.cli.add_command(command)
 
 
 def _create_app():

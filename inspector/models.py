@@ -5,17 +5,20 @@ from geoalchemy2 import alembic_helpers
 from inspector.auth.models import ApiToken, LoginAttempt, User
 from inspector.categories.models import Category, CategoryGroup
 from inspector.units.models import Unit
-from inspector.zones.models import Zone, ZoneLayer
+from inspector.zones.models import RoutingRule, RoutingState, Zone, ZoneLayer, ZonePart
 
 __all__ = [
     "ApiToken",
     "Category",
     "CategoryGroup",
     "LoginAttempt",
+    "RoutingRule",
+    "RoutingState",
     "Unit",
     "User",
     "Zone",
     "ZoneLayer",
+    "ZonePart",
 ]
 
 

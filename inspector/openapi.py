@@ -119,6 +119,20 @@ SCHEMAS = {
 USER = {"$ref": "#/components/schemas/User"}
 UNIT = {"$ref": "#/components/schemas/Unit"}
 CATEGORY = {"$ref": "#/components/schemas/Category"}
+ROUTE_OUTCOME = {
+    "type": "object",
+    "required": ["status", "unit", "zones", "rule", "reason", "boundary_distance_m"],
+    "properties": {
+        "status": {"enum": ["routed", "unrouted"]},
+        "unit": {"type": ["object", "null"]},
+        "zones": {"type": "array", "items": {"type": "object"}},
+        "rule": {"type": ["object", "null"]},
+        "reason": {"type": "string"},
+        "boundary_distance_m": {"type": ["number", "null"]},
+        "candidates": {"type": "array", "items": {"type": "object"}},
+        "location": {"type": "object"},
+    },
+}
 SESSION = {
     "type": "object",
     "properties": {"user": {"oneOf": [USER, {"type": "null"}]}, "csrf_token": {"type": "string"}},
@@ -209,6 +223,98 @@ def _paths() -> dict:
         "/api/v1/units/kinds": {"get": _op("Unit kinds (roles)", "units", "any logged-in user")},
         "/api/v1/categories": {
             "get": _op("The problem taxonomy, grouped", "categories", "any logged-in user"),
+        },
+        "/api/v1/route": {
+            "get": _op(
+                "Route a point: which unit owns it for this category, and why",
+                "routing",
+                "supervisor, admin",
+                ROUTE_OUTCOME,
+                params=[
+                    _query("lon", "Longitude (or x) in `crs`", {"type": "number"}),
+                    _query("lat", "Latitude (or y) in `crs`", {"type": "number"}),
+                    _query("crs", "wgs84 (default), cgcs2000, gcj02, bd09 or epsg:NNNN"),
+                    _query("category", "Category code, e.g. 03-03"),
+                    _query(
+                        "accuracy",
+                        "Location accuracy in metres (at least 15 used)",
+                        {"type": "number", "minimum": 0},
+                    ),
+                    _query("context", "Location context, e.g. wet_market"),
+                ],
+            ),
+        },
+        "/api/v1/zones": {
+            "get": _op(
+                "Current zones of a layer as GeoJSON",
+                "zones",
+                "any logged-in user",
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"const": "FeatureCollection"},
+                        "features": {"type": "array"},
+                    },
+                },
+                params=[_query("layer", "Layer code (default: district)")],
+            ),
+        },
+        "/api/v1/zones/layers": {"get": _op("Zone layers", "zones", "any logged-in user")},
+        "/api/v1/zones/import": {
+            "post": {
+                **_op(
+                    "Import a boundary file as a new version of a layer",
+                    "zones",
+                    "admin",
+                    status="201",
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file", "layer", "crs"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "layer": {"type": "string"},
+                                    "crs": {"type": "string"},
+                                    "code_field": {"type": "string"},
+                                    "name_field": {"type": "string"},
+                                    "owner_role": {"type": "string"},
+                                    "precedence": {"type": "integer"},
+                                },
+                            }
+                        }
+                    },
+                },
+            },
+        },
+        "/api/v1/rules": {
+            "get": _op("Routing rules, best first", "routing", "supervisor, admin"),
+            "post": _op(
+                "Add a routing rule",
+                "routing",
+                "admin",
+                body={
+                    "type": "object",
+                    "required": ["category"],
+                    "properties": {
+                        "category": {"type": "string"},
+                        "unit": {"type": "string"},
+                        "role": {"type": "string"},
+                        "layer": {"type": "string"},
+                        "zone": {"type": "string"},
+                        "context": {"type": "string"},
+                        "priority": {"type": "integer"},
+                        "description": {"type": "string"},
+                    },
+                },
+                status="201",
+            ),
+        },
+        "/api/v1/rules/{rule_id}": {
+            "delete": _op("Remove a routing rule", "routing", "admin", params=[_path("rule_id")]),
         },
         "/api/v1/categories/{code}": {
             "patch": _op(

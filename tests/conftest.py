@@ -68,11 +68,13 @@ def database_url_for_tests(tmp_path_factory):
 
 
 class FreshRequestClient(FlaskClient):
-    """Requests in tests reuse the test's app context; forget the previous request's user."""
+    """Requests in tests reuse the test's app context: give each one a fresh `g`, as in real life
+    (it caches the logged-in user, the CSRF token and the locale)."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            g.pop("_login_user", None)
+            for key in list(g):
+                g.pop(key)
             flask_babel.refresh()
         return super().open(*args, **kwargs)
 
@@ -106,14 +108,19 @@ def app(database_url_for_tests, tmp_path_factory):
 
 @pytest.fixture
 def db_session(app):
-    """Every test inside one outer transaction; app commits become SAVEPOINT releases."""
+    """Every test inside one outer transaction; app commits become SAVEPOINT releases.
+
+    Flask-SQLAlchemy picks its engine itself (it ignores a session `bind`), so the engine is
+    swapped for one connection that holds the outer transaction, rolled back afterwards.
+    """
     with app.app_context():
-        connection = db.engine.connect()
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
         outer = connection.begin()
+        engines[None] = connection
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
         try:
             yield db.session
         finally:
@@ -121,6 +128,7 @@ def db_session(app):
             db.session = original
             outer.rollback()
             connection.close()
+            engines[None] = engine
 
 
 # -- factories ------------------------------------------------------------------------------
@@ -238,7 +246,9 @@ def committed_user(app):
                 unit_code = create_unit(
                     f"U-{uuid.uuid4().hex[:8]}", "测试单位", "district_government"
                 ).code
-            user = create_user(f"{role}-{uuid.uuid4().hex[:8]}", role, TEST_PASSWORD, unit_code)
+            user = create_user(
+                f"live-{role}-{uuid.uuid4().hex[:8]}", role, TEST_PASSWORD, unit_code
+            )
             db.session.commit()
             return user.username, TEST_PASSWORD
 

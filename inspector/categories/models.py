@@ -8,6 +8,26 @@ from inspector.extensions import db
 DEADLINE_UNITS = ("h", "wh", "wd")  # natural hours, working hours, working days
 SEVERITIES = ("normal", "serious", "severe")  # 一般 / 较重 / 严重(紧急)
 
+# Location context (点位类型) of a case: used for scoring and by routing rules.
+LOCATION_CONTEXTS: dict[str, tuple[str, str]] = {
+    "arterial_road": ("主次干道", "Arterial road"),
+    "commercial_street": ("商业大街", "Commercial street"),
+    "back_alley": ("背街小巷", "Back alley"),
+    "urban_village": ("城中村", "Urban village"),
+    "urban_fringe": ("城乡结合部", "Urban-rural fringe"),
+    "wet_market": ("农贸市场", "Wet market"),
+    "residential_compound": ("老旧小区/小区", "Residential compound"),
+    "square_park": ("公共广场/公园", "Square or park"),
+    "station": ("车站/交通枢纽", "Station or transport hub"),
+    "school_area": ("学校周边", "School area"),
+    "hospital_area": ("医院周边", "Hospital area"),
+    "construction_site": ("建筑工地", "Construction site"),
+    "railway_corridor": ("铁路沿线", "Railway corridor"),
+    "riverside": ("河道沿线", "Riverside"),
+    "public_toilet": ("公共厕所", "Public toilet"),
+    "waste_station": ("垃圾站", "Waste station"),
+}
+
 
 class CategoryGroup(db.Model):
     __tablename__ = "category_groups"

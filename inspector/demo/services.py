@@ -4,7 +4,6 @@ import os
 import secrets
 from pathlib import Path
 
-from geoalchemy2.shape import from_shape
 from sqlalchemy import select
 
 from inspector.auth import services as auth
@@ -12,10 +11,11 @@ from inspector.auth.models import User
 from inspector.categories.services import load_taxonomy
 from inspector.demo import city
 from inspector.extensions import db
-from inspector.geo import WGS84_SRID
 from inspector.units.models import Unit
 from inspector.units.services import create_unit, find_unit
-from inspector.zones.models import Zone, ZoneLayer
+from inspector.zones.importer import ZoneFeature
+from inspector.zones.rules import ensure_default_rules
+from inspector.zones.services import ensure_layer, import_zones
 
 # Departments every district has: (suffix, kind, name pattern).
 DISTRICT_DEPARTMENTS = [
@@ -44,7 +44,8 @@ LAYERS = [
     ("district", "区县", "Districts and counties", 0, "district_government"),
     ("street", "街道", "Street offices", 5, "street_office"),
     ("devzone", "开发区", "Development zones", 20, "development_zone"),
-    ("special", "特殊区域", "Special zones", 30, None),
+    ("railway", "铁路沿线", "Railway corridors", 30, None),
+    ("market", "农贸市场", "Wet markets", 30, None),
 ]
 
 DEMO_USERS = [
@@ -67,6 +68,7 @@ def load_demo(instance_path: Path) -> list[tuple[str, str, str]]:
     load_taxonomy()
     _load_units()
     _load_zones()
+    ensure_default_rules()
     created = _load_users()
     db.session.flush()
     if created:
@@ -90,88 +92,47 @@ def _load_units() -> None:
     for code, name_zh, name_en, _ in city.JINSHUI_STREETS:
         _ensure_unit(code, "street_office", name_zh + "办事处", name_en, "410105-GOV", "410105")
     zone_code, zone_name, zone_name_en, _ = city.DEVELOPMENT_ZONE
-    _ensure_unit(f"{zone_code}-GOV", "development_zone", zone_name + "管委会", zone_name_en)
+    _ensure_unit(
+        f"{zone_code}-GOV",
+        "development_zone",
+        zone_name + "管委会",
+        zone_name_en,
+        district=zone_code,
+    )
     _ensure_unit(
         f"{zone_code}-JJ", "traffic_police", zone_name + "交警大队", None, f"{zone_code}-GOV"
     )
     _ensure_unit(
         f"{zone_code}-CG", "urban_management", zone_name + "城市管理局", None, f"{zone_code}-GOV"
     )
-    _ensure_unit("ZZ-MKT-001-OP", "market_regulation", "大学路农贸市场管理处", None, "410103-SJ")
+    # Units whose code equals a zone's code own that zone.
+    _ensure_unit("ZZ-MKT-001", "market_regulation", "大学路农贸市场监管所", None, "410103-SJ")
 
 
 def _load_zones() -> None:
-    layers = {spec[0]: _ensure_layer(*spec) for spec in LAYERS}
-    if db.session.scalar(select(Zone.id).limit(1)) is not None:
-        return  # zones exist (demo or imported): never overwrite boundaries
+    """Each demo layer is imported once, through the same path as real boundary files."""
+    layers = {spec[0]: ensure_layer(spec[0], spec[3], spec[4], spec[1], spec[2]) for spec in LAYERS}
+    for code, features in _demo_features().items():
+        if layers[code].current_version == 0:
+            import_zones(layers[code], features, "wgs84")
+
+
+def _demo_features() -> dict[str, list[ZoneFeature]]:
     cells = city.district_cells()
-    for adcode, name_zh, *_ in city.DISTRICTS:
-        _add_zone(layers["district"], adcode, name_zh, cells[adcode], f"{adcode}-GOV", adcode)
     streets = city.street_cells(cells["410105"])
-    for code, name_zh, *_ in city.JINSHUI_STREETS:
-        _add_zone(layers["street"], code, name_zh, streets[code], code, "410105")
-    zone_code, zone_name, _, zone_geom = city.DEVELOPMENT_ZONE
-    _add_zone(
-        layers["devzone"],
-        zone_code,
-        zone_name,
-        city.as_multipolygon(zone_geom),
-        f"{zone_code}-GOV",
-        zone_code,
-    )
-    _add_zone(
-        layers["special"],
-        "ZZ-RAIL-LONGHAI",
-        "陇海铁路沿线",
-        city.railway_corridor(),
-        "ZZ-RAIL",
-        None,
-        {"kind": "railway_corridor"},
-    )
-    market_code, market_name, _, market_geom = city.WET_MARKET
-    _add_zone(
-        layers["special"],
-        market_code,
-        market_name,
-        city.as_multipolygon(market_geom),
-        "ZZ-MKT-001-OP",
-        "410103",
-        {"kind": "wet_market"},
-    )
-    for layer in layers.values():
-        layer.current_version = 1
-
-
-def _ensure_layer(code, name_zh, name_en, precedence, owner_role) -> ZoneLayer:
-    layer = db.session.scalar(select(ZoneLayer).where(ZoneLayer.code == code))
-    if layer is None:
-        layer = ZoneLayer(
-            code=code,
-            name_zh=name_zh,
-            name_en=name_en,
-            precedence=precedence,
-            owner_role=owner_role,
-            current_version=0,
-        )
-        db.session.add(layer)
-        db.session.flush()
-    return layer
-
-
-def _add_zone(layer, code, name, geom, owner_code, district_code, properties=None) -> None:
-    db.session.add(
-        Zone(
-            layer=layer,
-            code=code,
-            name=name,
-            version=1,
-            geom=from_shape(geom, srid=WGS84_SRID),
-            owner_unit=find_unit(owner_code),
-            district_code=district_code,
-            source_crs="wgs84",
-            properties=properties or {},
-        )
-    )
+    zone_code, zone_name, _, zone_box = city.DEVELOPMENT_ZONE
+    market_code, market_name, _, market_box = city.WET_MARKET
+    return {
+        "district": [
+            ZoneFeature(adcode, name, cells[adcode]) for adcode, name, *_ in city.DISTRICTS
+        ],
+        "street": [
+            ZoneFeature(code, name, streets[code]) for code, name, *_ in city.JINSHUI_STREETS
+        ],
+        "devzone": [ZoneFeature(zone_code, zone_name, city.as_multipolygon(zone_box))],
+        "railway": [ZoneFeature("ZZ-RAIL", "陇海铁路沿线", city.railway_corridor())],
+        "market": [ZoneFeature(market_code, market_name, city.as_multipolygon(market_box))],
+    }
 
 
 def _load_users() -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from inspector.errors import ApiError
 from inspector.extensions import db
 from inspector.units.models import UNIT_KINDS, Unit
+from inspector.zones.services import bump_routing_generation
 
 
 def list_units(kind: str | None = None, district_code: str | None = None) -> list[Unit]:
@@ -61,4 +62,5 @@ def create_unit(
     )
     db.session.add(unit)
     db.session.flush()
+    bump_routing_generation()  # routing resolves roles to units: its index must see this one
     return unit

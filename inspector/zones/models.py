@@ -3,7 +3,16 @@
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,3 +64,63 @@ class Zone(db.Model):
 
     layer: Mapped[ZoneLayer] = relationship()
     owner_unit: Mapped[Unit | None] = relationship()
+
+
+class ZonePart(db.Model):
+    """Pieces of current zones cut by ST_Subdivide: small boxes make point lookups fast."""
+
+    __tablename__ = "zone_parts"
+    __table_args__ = (Index("ix_zone_parts_geom", "geom", postgresql_using="gist"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id", ondelete="CASCADE"), index=True)
+    geom = mapped_column(Geometry("POLYGON", srid=WGS84_SRID, spatial_index=False), nullable=False)
+
+
+class RoutingRule(db.Model):
+    """(category pattern, layer or zone, location context) -> unit or unit role, with priority."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (
+        CheckConstraint("(target_unit_id IS NULL) <> (target_role IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_pattern: Mapped[str] = mapped_column(String(16))  # "03-03", "02-*" or "*"
+    layer_code: Mapped[str | None] = mapped_column(String(40))
+    zone_code: Mapped[str | None] = mapped_column(String(64))
+    location_context: Mapped[str | None] = mapped_column(String(40))
+    target_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    target_role: Mapped[str | None] = mapped_column(String(40))
+    priority: Mapped[int] = mapped_column(default=0)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    target_unit: Mapped[Unit | None] = relationship()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "category": self.category_pattern,
+            "layer": self.layer_code,
+            "zone": self.zone_code,
+            "context": self.location_context,
+            "unit": self.target_unit.code if self.target_unit else None,
+            "role": self.target_role,
+            "priority": self.priority,
+            "description": self.description,
+        }
+
+
+class RoutingState(db.Model):
+    """One row whose generation changes with every boundary, rule or unit change.
+
+    Each process keeps its routing index in memory and rebuilds it when the generation it was
+    built from is no longer current, so every worker and node routes with the same data.
+    """
+
+    __tablename__ = "routing_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    generation: Mapped[int] = mapped_column(BigInteger, default=1)
