@@ -15,7 +15,13 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
     return {
         "SECRET_KEY": environ.get("SECRET_KEY") or _local_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path, environ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
+        # No pre-ping: it costs a round trip per request; a dropped connection fails one request
+        # and SQLAlchemy then replaces the whole pool. DB_PRE_PING=1 turns it back on.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": _flag(environ.get("DB_PRE_PING", "0")),
+            "pool_size": 5,
+            "max_overflow": 5,
+        },
         "MEDIA_ROOT": str(media_root),
         "REDIS_URL": environ.get("REDIS_URL"),
         "PWA_DIST": environ.get("PWA_DIST") or str(Path(__file__).parent.parent / "pwa" / "dist"),

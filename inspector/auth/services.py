@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inspector.auth.models import ROLES, ApiToken, LoginAttempt, User
@@ -19,6 +20,7 @@ from inspector.units.models import Unit
 
 TOKEN_PREFIX = "insp_"  # noqa: S105 (a marker that makes leaked tokens greppable)
 MIN_PASSWORD_LENGTH = 8
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 # A real hash to compare against when the user does not exist, so timing does not tell.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
@@ -47,8 +49,16 @@ def _load_token_user(req) -> User | None:
     token = _find_token(header.removeprefix("Bearer ").strip())
     if token is None or not token.user.active:
         return None
-    token.last_used_at = datetime.now(UTC).replace(tzinfo=None)
+    _note_token_use(token)
     return token.user
+
+
+def _note_token_use(token: ApiToken) -> None:
+    """Record use at most every few minutes: a write per API call would double its cost."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        token.last_used_at = now
+        db.session.commit()  # nothing else has happened in this request yet
 
 
 def _unauthorized():
@@ -180,9 +190,9 @@ def revoke_token(prefix_or_token: str) -> ApiToken:
 
 def _find_token(clear: str) -> ApiToken | None:
     return db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_digest(clear), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_digest(clear), ApiToken.revoked_at.is_(None))
     )
 
 
