@@ -3,12 +3,17 @@
 from geoalchemy2 import alembic_helpers
 
 from inspector.auth.models import ApiToken, LoginAttempt, User
+from inspector.cases.models import CalendarDay, Case, CaseEvent, CasePhoto
 from inspector.categories.models import Category, CategoryGroup
 from inspector.units.models import Unit
 from inspector.zones.models import RoutingRule, RoutingState, Zone, ZoneLayer, ZonePart
 
 __all__ = [
     "ApiToken",
+    "CalendarDay",
+    "Case",
+    "CaseEvent",
+    "CasePhoto",
     "Category",
     "CategoryGroup",
     "LoginAttempt",

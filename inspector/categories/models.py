@@ -66,6 +66,10 @@ class Category(db.Model):
     keywords: Mapped[list[str]] = mapped_column(ARRAY(String(60)), server_default="{}")
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # Within this distance, a new report of the same category is probably the same problem.
+    duplicate_radius_m: Mapped[float] = mapped_column(
+        Numeric(8, 1, asdecimal=False), default=50, server_default="50"
+    )
 
     group: Mapped[CategoryGroup] = relationship(back_populates="items")
 

@@ -1,0 +1,34 @@
+// @ts-check
+/// <reference lib="webworker" />
+// The service worker: the app shell from a precache that the build versions by content hash.
+//
+// Every built file is listed in self.__WB_MANIFEST with its revision hash; Workbox downloads a
+// new version only when its hash changed and deletes entries of the old version on activate.
+// API calls, /open311 and every non-GET request are not routed here, so they go to the network.
+import { clientsClaim } from 'workbox-core';
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/** Paths the server answers itself, never with the app shell. */
+const SERVER_PATHS = [/^\/api\//, /^\/open311\//, /^\/healthz$/];
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches(); // caches left by older Workbox precache formats
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: SERVER_PATHS }),
+);
+
+// A new version waits until the page asks it to take over (after the user agreed to reload),
+// so a half-filled report is never interrupted by an update.
+worker.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') {
+    worker.skipWaiting();
+  }
+});
+clientsClaim();
