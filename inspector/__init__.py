@@ -46,11 +46,23 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from inspector import frontend, system
     from inspector.auth.routes import bp as auth_bp
+    from inspector.cases.routes import bp as cases_bp
     from inspector.categories.routes import bp as categories_bp
+    from inspector.reports.routes import bp as reports_bp
     from inspector.units.routes import bp as units_bp
     from inspector.zones.routes import bp as zones_bp
 
-    for blueprint in (system.bp, auth_bp, units_bp, categories_bp, zones_bp, frontend.bp):
+    blueprints = (
+        system.bp,
+        auth_bp,
+        units_bp,
+        categories_bp,
+        zones_bp,
+        reports_bp,
+        cases_bp,
+        frontend.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

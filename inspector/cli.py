@@ -90,6 +90,7 @@ def db_url():
 
 def register(app: Flask) -> None:
     from inspector.auth.cli import tokens_cli, users_cli
+    from inspector.cases.cli import calendar_cli, cases_cli, media_cli, route_all
     from inspector.categories.cli import categories_cli
     from inspector.demo.cli import demo_cli
     from inspector.units.cli import units_cli
@@ -104,6 +105,10 @@ def register(app: Flask) -> None:
         zones_cli,
         rules_cli,
         route,
+        route_all,
+        cases_cli,
+        calendar_cli,
+        media_cli,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -36,10 +36,16 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        # werkzeug's scrypt defaults (N=2^15): memory-hard and ~50 ms per check on purpose.
+        "PASSWORD_HASH_METHOD": environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_MAX_FAILURES_PER_IP": int(environ.get("LOGIN_MAX_FAILURES_PER_IP", "30")),
         "LOGIN_WINDOW_SECONDS": int(environ.get("LOGIN_WINDOW_SECONDS", "900")),
-        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024))),
+        # Five photos of up to PHOTO_MAX_BYTES each, plus the form: bigger bodies get a 413.
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", str(80 * 1024 * 1024))),
+        "PHOTO_MAX_BYTES": int(environ.get("PHOTO_MAX_BYTES", str(15 * 1024 * 1024))),
+        "PHOTO_MAX_PIXELS": int(environ.get("PHOTO_MAX_PIXELS", "40000000")),
+        "VERIFY_MAX_DISTANCE_M": float(environ.get("VERIFY_MAX_DISTANCE_M", "50")),
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_SUPPORTED_LOCALES": ["zh", "en"],
         "WORKING_HOURS": environ.get("WORKING_HOURS", DEFAULT_WORKING_HOURS),

@@ -133,6 +133,26 @@ ROUTE_OUTCOME = {
         "location": {"type": "object"},
     },
 }
+CASE_ENVELOPE = {"type": "object", "properties": {"case": {"type": "object"}}}
+MULTIPART_WITH_PHOTOS = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["data"],
+                "properties": {
+                    "data": {"type": "string", "description": "JSON object (see the description)"},
+                    "photos": {
+                        "type": "array",
+                        "maxItems": 5,
+                        "items": {"type": "string", "format": "binary"},
+                    },
+                },
+            }
+        }
+    },
+}
 SESSION = {
     "type": "object",
     "properties": {"user": {"oneOf": [USER, {"type": "null"}]}, "csrf_token": {"type": "string"}},
@@ -315,6 +335,135 @@ def _paths() -> dict:
         },
         "/api/v1/rules/{rule_id}": {
             "delete": _op("Remove a routing rule", "routing", "admin", params=[_path("rule_id")]),
+        },
+        "/api/v1/reports": {
+            "post": {
+                **_op(
+                    "Submit a report (idempotent by client_id): 201 new case, 200 the same "
+                    "case again",
+                    "reports",
+                    "inspector, supervisor, admin",
+                    CASE_ENVELOPE,
+                    status="201",
+                ),
+                "requestBody": MULTIPART_WITH_PHOTOS,
+            },
+        },
+        "/api/v1/reports/nearby": {
+            "get": _op(
+                "Open cases of a category near a point (last 30 days), nearest first",
+                "reports",
+                "inspector, supervisor, admin",
+                params=[
+                    _query("lon", "Longitude", {"type": "number"}),
+                    _query("lat", "Latitude", {"type": "number"}),
+                    _query("crs", "Coordinate system (default wgs84)"),
+                    _query("category", "Category code"),
+                ],
+            ),
+        },
+        "/api/v1/cases": {
+            "get": _op(
+                "Inbox: cases visible to the user, filtered, paged, by deadline",
+                "cases",
+                "any logged-in user (scoped)",
+                params=[
+                    _query("state", "Comma-separated states"),
+                    _query("unit", "Unit code"),
+                    _query("category", "Code or group"),
+                    _query("district", "District adcode"),
+                    _query("overdue", "1 for overdue only"),
+                    _query("mine", "1 for my own reports"),
+                    _query("from", "Reported on or after (YYYY-MM-DD)"),
+                    _query("to", "Reported on or before (YYYY-MM-DD)"),
+                    _query("q", "Text in number or description"),
+                    _query("sort", "deadline (default), reported or -reported"),
+                    _query("page", "Page, from 1", {"type": "integer"}),
+                    _query("per_page", "1-200", {"type": "integer"}),
+                ],
+            ),
+        },
+        "/api/v1/cases/{case_id}": {
+            "get": _op(
+                "One case with its timeline (404 outside the user's scope)",
+                "cases",
+                "any logged-in user (scoped)",
+                CASE_ENVELOPE,
+                params=[_path("case_id")],
+            ),
+        },
+        "/api/v1/cases/{case_id}/{action}": {
+            "post": {
+                **_op(
+                    "A workflow action: accept, dispute, request_extension, rectify "
+                    "(multipart with photos), assign, decide_dispute, decide_extension, "
+                    "invalidate, reopen, verify (JSON or multipart)",
+                    "cases",
+                    "depends on the action (403), the state (409)",
+                    CASE_ENVELOPE,
+                    params=[_path("case_id"), _path("action")],
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        **MULTIPART_WITH_PHOTOS["content"],
+                    },
+                },
+            },
+        },
+        "/api/v1/cases/{case_id}/photos": {
+            "post": {
+                **_op(
+                    "Add photos of the same problem to an open case (idempotent)",
+                    "reports",
+                    "inspector, supervisor, admin",
+                    CASE_ENVELOPE,
+                    status="201",
+                    params=[_path("case_id")],
+                ),
+                "requestBody": MULTIPART_WITH_PHOTOS,
+            },
+        },
+        "/api/v1/cases/{case_id}/record.json": {
+            "get": _op(
+                "The full record of a case as a JSON download",
+                "cases",
+                "any logged-in user (scoped)",
+                params=[_path("case_id")],
+            ),
+        },
+        "/api/v1/cases/{case_id}/record.html": {
+            "get": {
+                **_op(
+                    "The full record as a printable page",
+                    "cases",
+                    "any logged-in user (scoped)",
+                    params=[_path("case_id")],
+                ),
+                "responses": {
+                    "200": {
+                        "description": "HTML",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            },
+        },
+        "/api/v1/photos/{photo_id}/{variant}": {
+            "get": {
+                **_op(
+                    "A photo: display, thumb, or original (supervisors)",
+                    "cases",
+                    "users who may see the case",
+                    params=[_path("photo_id"), _path("variant")],
+                ),
+                "responses": {
+                    "200": {
+                        "description": "JPEG (or the original's type)",
+                        "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            },
         },
         "/api/v1/categories/{code}": {
             "patch": _op(

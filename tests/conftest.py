@@ -85,6 +85,8 @@ def make_test_app(url: str, media_root: Path, **overrides):
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "MEDIA_ROOT": str(media_root),
+        # Cheap scrypt parameters: tests create hundreds of users, none needs brute-force cost.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         **overrides,
     }
     app = create_app(config)
@@ -97,9 +99,11 @@ def app(database_url_for_tests, tmp_path_factory):
     app = make_test_app(database_url_for_tests, tmp_path_factory.mktemp("media"))
     with app.app_context():
         upgrade()  # the migrations are the only source of the schema, in tests too
+        from inspector.cases.clock import ensure_default_calendar
         from inspector.categories.services import load_taxonomy
 
         load_taxonomy()
+        ensure_default_calendar()
         db.session.commit()
     yield app
     with app.app_context():
@@ -156,6 +160,19 @@ def make_user(db_session, make_unit):
         return create_user(username, role, password, unit)
 
     return factory
+
+
+@pytest.fixture
+def demo_city(db_session, tmp_path):
+    """The generated demo city (units, zones, rules) inside the test's transaction."""
+    from inspector.demo.services import load_demo
+
+    load_demo(tmp_path)
+
+
+@pytest.fixture
+def media_root(app):
+    return Path(app.config["MEDIA_ROOT"])
 
 
 # -- HTTP clients ---------------------------------------------------------------------------

@@ -20,7 +20,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 DIST = ROOT / "pwa" / "dist"
-TAXONOMY_GROUPS = 8
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +103,7 @@ def log_in(page, live_server, username, password=TEST_PASSWORD):
     open_app(page, live_server)
     fill_login(page, username, password)
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", name="问题类别")).to_be_visible()
+    expect(page.locator(".profile__role")).to_be_visible()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -198,7 +197,7 @@ def test_an_empty_form_is_not_sent_and_says_what_is_missing(page, live_server):
 # -- home ------------------------------------------------------------------------------------
 
 
-def test_login_shows_the_home_screen_with_role_unit_and_the_category_groups(
+def test_login_shows_the_home_screen_with_role_unit_and_the_staff_inbox(
     page, live_server, committed_user, live_unit
 ):
     unit_code, unit_name = live_unit
@@ -207,13 +206,20 @@ def test_login_shows_the_home_screen_with_role_unit_and_the_category_groups(
     expect(page.get_by_role("heading", name=f"您好，{username}")).to_be_visible()
     expect(page.locator(".profile__role")).to_have_text("处置人员")
     expect(page.locator(".profile__unit")).to_have_text(unit_name)
-    rows = page.locator(".group-list__row")
-    expect(rows).to_have_count(TAXONOMY_GROUPS)
-    groups = page.request.get(live_server + "/api/v1/categories").json()["groups"]
-    expect(rows).to_have_text(
-        [re.compile(f"{g['code']}.*{g['name_zh']}.*{len(g['items'])} 项") for g in groups]
-    )
-    expect(rows.first).to_contain_text("环境卫生")
+    expect(page.get_by_role("link", name="待办案件")).to_be_visible()
+    expect(page.get_by_role("link", name="新上报")).to_have_count(0)
+    expect(page.get_by_role("heading", name="待发送（0）")).to_be_visible()
+
+
+def test_an_inspector_sees_the_big_new_report_action_and_my_reports(
+    page, live_server, committed_user
+):
+    username, password = committed_user("inspector")
+    log_in(page, live_server, username, password)
+    new_report = page.get_by_role("link", name="新上报")
+    expect(new_report).to_be_visible()
+    assert new_report.bounding_box()["height"] >= 90
+    expect(page.get_by_role("link", name="我的上报")).to_be_visible()
 
 
 @pytest.mark.parametrize(
@@ -244,7 +250,7 @@ def test_remember_me_keeps_a_lasting_login_cookie_only_when_checked(
     fill_login(page, username, password)
     page.get_by_role("checkbox", name=re.compile("记住我")).uncheck()
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", name="问题类别")).to_be_visible()
+    expect(page.locator(".profile__role")).to_be_visible()
     remember = [c for c in page.context.cookies() if c["name"] == "remember_token"]
     assert all(not c["value"] for c in remember)
 
@@ -261,9 +267,9 @@ def test_the_language_toggle_switches_to_english_and_is_remembered_after_reload(
 
     def shows_english():
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.get_by_role("heading", name="Problem categories")).to_be_visible()
+        expect(page.get_by_role("link", name="New report")).to_be_visible()
         expect(page.locator(".profile__role")).to_have_text("Inspector")
-        expect(page.locator(".group-list__row").first).to_contain_text("Sanitation")
+        expect(page.get_by_role("heading", name="Outbox (0)")).to_be_visible()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     shows_english()
@@ -272,7 +278,7 @@ def test_the_language_toggle_switches_to_english_and_is_remembered_after_reload(
     shows_english()
 
     page.get_by_role("button", name="中文").click()
-    expect(page.get_by_role("heading", name="问题类别")).to_be_visible()
+    expect(page.get_by_role("link", name="新上报")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 
 
@@ -372,9 +378,12 @@ def test_a_whole_visit_causes_no_console_errors_or_csp_violations(
     assert "script-src 'self'" in response.headers["content-security-policy"]
     fill_login(page, username, password)
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.locator(".group-list__row")).to_have_count(TAXONOMY_GROUPS)
+    expect(page.get_by_role("link", name="待办案件")).to_be_visible()
+    page.get_by_role("link", name="待办案件").click()
+    expect(page.get_by_role("heading", name="待办案件")).to_be_visible()
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("heading", name="Problem categories")).to_be_visible()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+    page.get_by_role("link", name="‹ Back").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     assert problems == []

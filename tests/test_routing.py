@@ -44,13 +44,6 @@ def zhengzhou(db_session, make_unit):
     return json.loads(path.read_text(encoding="utf-8"))["features"]
 
 
-@pytest.fixture
-def demo_city(db_session, tmp_path):
-    from inspector.demo.services import load_demo
-
-    load_demo(tmp_path)
-
-
 def metres_between(a, b) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
     h = (

@@ -69,7 +69,7 @@ def _unauthorized():
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def check_password_strength(password: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from inspector.auth import services as auth
 from inspector.auth.models import User
+from inspector.cases.clock import ensure_default_calendar
 from inspector.categories.services import load_taxonomy
 from inspector.demo import city
 from inspector.extensions import db
@@ -66,6 +67,7 @@ DEMO_USERS = [
 def load_demo(instance_path: Path) -> list[tuple[str, str, str]]:
     """Load everything; returns (username, role, password) of accounts created this time."""
     load_taxonomy()
+    ensure_default_calendar()
     _load_units()
     _load_zones()
     ensure_default_rules()

@@ -7,13 +7,27 @@ import { getLanguage, t } from './i18n.js';
  * @typedef {{username: string, display_name: string | null, role: Role,
  *   unit: string | null, unit_name: string | null, active: boolean}} User
  * @typedef {{user: User | null, csrf_token: string}} Session
- * @typedef {{code: string, name_zh: string, name_en: string | null}} CategoryItem
+ * @typedef {{code: string, name_zh: string, name_en: string | null, keywords?: string[],
+ *   group?: string}} CategoryItem
  * @typedef {{code: string, name_zh: string, name_en: string | null,
  *   items: CategoryItem[]}} CategoryGroup
+ * @typedef {{id: number, kind?: string, thumb_url: string, display_url: string}} Photo
+ * @typedef {{at: string, action: string, actor: string | null, role: string | null,
+ *   from_state: string | null, to_state: string | null, note: string | null}} TimelineEvent
+ * @typedef {{id: number, number: string, state: string, category: string,
+ *   category_name?: string | null, unit: {code: string, name: string} | null,
+ *   deadline_at: string | null, traffic_light: 'green' | 'yellow' | 'red' | null,
+ *   reported_at?: string, description?: string | null, severity?: string,
+ *   location?: {lon: number, lat: number, accuracy_m: number | null, source: string},
+ *   routing?: {status: string, reason: string}, photos?: Photo[], thumb_url?: string,
+ *   distance_m?: number, timeline?: TimelineEvent[]}} Case
+ * @typedef {{code: string, name_zh: string, name_en?: string | null, kind: string}} Unit
+ * @typedef {{status: number, data: any, error: ApiError | null}} Transmitted
  */
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TIMEOUT_MS = 20000; // a phone on a weak signal: give up and say so, rather than hang
+const UPLOAD_TIMEOUT_MS = 120000; // five photos on 2G: the outbox tries again later anyway
 
 /** An error response from the server, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -34,6 +48,16 @@ export class ApiError extends Error {
 
 /** @type {string | null} */
 let csrfToken = null;
+
+/** Headers every call sends: JSON answers, in the UI language, with the CSRF token on writes. */
+function baseHeaders(write = false) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json', 'X-Language': getLanguage() };
+  if (write && csrfToken) {
+    headers['X-CSRFToken'] = csrfToken;
+  }
+  return headers;
+}
 
 /**
  * Call the API; resolves with the parsed JSON body or rejects with an ApiError.
@@ -65,11 +89,7 @@ export async function request(path, { method = 'GET', body } = {}) {
  * @param {boolean} write
  */
 async function send(path, method, body, write) {
-  /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json', 'X-Language': getLanguage() };
-  if (write && csrfToken) {
-    headers['X-CSRFToken'] = csrfToken;
-  }
+  const headers = baseHeaders(write);
   /** @type {BodyInit | undefined} */
   let payload;
   if (body instanceof FormData) {
@@ -162,4 +182,133 @@ export async function logout() {
 export async function getCategories() {
   const data = await request('/api/v1/categories');
   return data.groups;
+}
+
+/**
+ * @param {string} path
+ * @param {Record<string, string>} query
+ */
+function withQuery(path, query) {
+  const search = new URLSearchParams(query).toString();
+  return search ? `${path}?${search}` : path;
+}
+
+/**
+ * @param {{state?: string, page?: number, per_page?: number}} [query]
+ * @returns {Promise<{cases: Case[], total: number, page: number}>}
+ */
+export async function getCases(query = {}) {
+  const params = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  return request(withQuery('/api/v1/cases', params));
+}
+
+/**
+ * @param {number} id
+ * @returns {Promise<Case>}
+ */
+export async function getCase(id) {
+  return (await request(`/api/v1/cases/${id}`)).case;
+}
+
+/**
+ * Open cases of this category near the point: the "same problem" offer before a new report.
+ * @param {number} lon
+ * @param {number} lat
+ * @param {string} category
+ * @returns {Promise<Case[]>}
+ */
+export async function getNearby(lon, lat, category) {
+  const query = { lon: lon.toFixed(7), lat: lat.toFixed(7), category };
+  return (await request(withQuery('/api/v1/reports/nearby', query))).cases;
+}
+
+/** @returns {Promise<Unit[]>} */
+export async function getUnits() {
+  return (await request('/api/v1/units')).units;
+}
+
+// -- the outbox's sender ------------------------------------------------------------------------
+
+/**
+ * POST a queued item with XMLHttpRequest, whose upload reports progress (fetch's does not).
+ * Never rejects: the outbox decides from the status what to do next (0 = not reached).
+ * @param {string} path
+ * @param {FormData | Record<string, unknown>} body
+ * @param {(fraction: number) => void} onProgress
+ * @returns {Promise<Transmitted>}
+ */
+export async function transmit(path, body, onProgress) {
+  if (csrfToken === null) {
+    const refreshed = await refreshToken();
+    if (refreshed) {
+      return refreshed;
+    }
+  }
+  const first = await post(path, body, onProgress);
+  if (first.error?.code !== 'csrf_failed') {
+    return first;
+  }
+  // The session behind the token ended (expired, or a login elsewhere): one fresh token.
+  return (await refreshToken()) ?? post(path, body, onProgress);
+}
+
+/** @returns {Promise<Transmitted | null>} a failed result when the session cannot be read */
+async function refreshToken() {
+  try {
+    await getSession();
+    return null;
+  } catch (error) {
+    const failure = error instanceof ApiError ? error : new ApiError(0, 'network', t('error.network'));
+    return { status: failure.status, data: null, error: failure };
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {FormData | Record<string, unknown>} body
+ * @param {(fraction: number) => void} onProgress
+ * @returns {Promise<Transmitted>}
+ */
+function post(path, body, onProgress) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.timeout = UPLOAD_TIMEOUT_MS;
+    for (const [name, value] of Object.entries(baseHeaders(true))) {
+      xhr.setRequestHeader(name, value);
+    }
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable && event.total > 0) {
+        onProgress(event.loaded / event.total);
+      }
+    });
+    const unreached = (/** @type {'network' | 'timeout'} */ code) =>
+      resolve({ status: 0, data: null, error: new ApiError(0, code, t(`error.${code}`)) });
+    xhr.addEventListener('error', () => unreached('network'));
+    xhr.addEventListener('abort', () => unreached('network'));
+    xhr.addEventListener('timeout', () => unreached('timeout'));
+    xhr.addEventListener('load', () => {
+      const data = parseJson(xhr);
+      const ok = xhr.status >= 200 && xhr.status < 300;
+      resolve({ status: xhr.status, data, error: ok ? null : errorFrom(xhr.status, data) });
+    });
+    if (body instanceof FormData) {
+      xhr.send(body);
+    } else {
+      xhr.setRequestHeader('Content-Type', 'application/json');
+      xhr.send(JSON.stringify(body));
+    }
+  });
+}
+
+/** @param {XMLHttpRequest} xhr */
+function parseJson(xhr) {
+  if (!(xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+    return null;
+  }
+  try {
+    return JSON.parse(xhr.responseText);
+  } catch {
+    return null;
+  }
 }

@@ -2,44 +2,50 @@
 // The app: which screen to show, the state the screens are drawn from, and what they can do.
 import './styles.css';
 import * as api from './api.js';
-import { initLanguage, onLanguageChange, t } from './i18n.js';
+import { initLanguage, localName, onLanguageChange, t } from './i18n.js';
+import { startLocating, stopLocating } from './location.js';
+import * as outbox from './outbox.js';
+import * as store from './store.js';
 import { registerServiceWorker } from './sw-register.js';
-import { h } from './ui/dom.js';
-import { homeScreen } from './ui/home.js';
+import { caseScreen, newActionDraft } from './ui/case.js';
+import { casesScreen } from './ui/cases.js';
+import { captureScreen, newCaptureDraft, reportData } from './ui/capture.js';
+import { findCategory, rememberCategory } from './ui/categories.js';
+import { disposeScreen, h } from './ui/dom.js';
+import { canReport, homeScreen } from './ui/home.js';
 import { loginScreen, newLoginDraft } from './ui/login.js';
+import { releasePhotos } from './ui/photos.js';
 import { loadingScreen, offlineScreen } from './ui/startup.js';
+import { showConnectivity } from './ui/topbar.js';
 
 /**
  * @typedef {'loading' | 'offline' | 'login' | 'app'} Phase
+ * @typedef {import('./ui/photos.js').PickedPhoto} PickedPhoto
  */
+
+const CASE_PATH = /^\/cases\/(\d+)$/;
 
 const state = {
   /** @type {Phase} */
   phase: 'loading',
   /** @type {api.User | null} */
   user: null,
+  /** @type {api.User | null} the last user logged in on this phone (kept for offline starts) */
+  lastUser: null,
   loginDraft: newLoginDraft(),
   /** @type {api.CategoryGroup[] | null} */
   categories: null,
   categoriesError: '',
   logoutError: '',
   offlineMessage: '',
+  flash: '',
+  capture: newCaptureDraft(),
+  /** @type {{list: import('./ui/cases.js').CaseList | null, error: string}} */
+  cases: { list: null, error: '' },
+  /** @type {import('./ui/case.js').CaseView | null} */
+  caseView: null,
   /** @type {(() => void) | null} switches to a new version of the app, once one is waiting */
   applyUpdate: null,
-};
-
-/** The logged-in screens by path; an unknown path shows home. */
-const ROUTES = {
-  '/': () =>
-    homeScreen(
-      {
-        user: /** @type {api.User} */ (state.user),
-        categories: state.categories,
-        categoriesError: state.categoriesError,
-        logoutError: state.logoutError,
-      },
-      { logout, reloadCategories: loadCategories },
-    ),
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -52,18 +58,47 @@ function currentScreen() {
     case 'offline':
       return offlineScreen(state.offlineMessage, loadSession);
     case 'login':
-      return loginScreen(state.loginDraft, login);
-    case 'app': {
-      const path = /** @type {keyof typeof ROUTES} */ (window.location.pathname);
-      return (ROUTES[path] ?? ROUTES['/'])();
-    }
+      return loginScreen(state.loginDraft, login, pendingNote());
+    case 'app':
+      return appScreen(/** @type {api.User} */ (state.user));
   }
+}
+
+/** The logged-in screens by path; an unknown path shows home. @param {api.User} user */
+function appScreen(user) {
+  const path = window.location.pathname;
+  if (path === '/new' && canReport(user)) {
+    return captureScreen(
+      { draft: state.capture, categories: state.categories, categoriesError: state.categoriesError },
+      { submit: submitReport, addToCase, nearby: api.getNearby, reloadCategories: loadCategories },
+    );
+  }
+  if (path === '/cases') {
+    const title = t(user.role === 'staff' ? 'home.inbox'
+      : user.role === 'inspector' ? 'home.my_reports' : 'home.cases');
+    return casesScreen({ title, ...state.cases, categories: state.categories },
+      { reload: loadCases });
+  }
+  if (CASE_PATH.test(path) && state.caseView) {
+    return caseScreen(state.caseView, user, {
+      queue: queueStaffAction,
+      loadUnits,
+      reload: () => loadCase(/** @type {number} */ (state.caseView?.id)),
+      login: showLogin,
+      redraw: render,
+    }, state.categories);
+  }
+  return homeScreen(
+    { user, logoutError: state.logoutError, flash: state.flash },
+    { logout, login: showLogin },
+  );
 }
 
 /** Draw the whole screen again from the state; keeps the focus on the same control. */
 function render() {
   const focused = document.activeElement;
   const refocus = focused instanceof HTMLElement ? focused.dataset.refocus : undefined;
+  disposeScreen();
   root.replaceChildren(currentScreen());
   if (refocus) {
     /** @type {HTMLElement | null} */ (root.querySelector(`[data-refocus="${refocus}"]`))?.focus();
@@ -86,7 +121,53 @@ function renderNotice() {
   }
 }
 
-// -- what the screens can do -----------------------------------------------------------------
+/** "Log in to send 3 queued items", when the last user left some. */
+function pendingNote() {
+  const count = outbox.countFor(state.lastUser?.username ?? null);
+  return count ? t('login.pending', { count }) : '';
+}
+
+// -- navigation ------------------------------------------------------------------------------
+
+/** @param {string} path */
+function navigate(path) {
+  if (path !== window.location.pathname) {
+    window.history.pushState(null, '', path);
+  }
+  enterRoute();
+}
+
+/** Load what the screen at the current path needs, then draw it. */
+function enterRoute() {
+  const path = window.location.pathname;
+  stopLocating();
+  if (path !== '/') {
+    state.flash = '';
+  }
+  if (path === '/new') {
+    startLocating();
+  } else if (path === '/cases') {
+    loadCases();
+  } else {
+    const match = CASE_PATH.exec(path);
+    if (match) {
+      openCase(Number(match[1]));
+    }
+  }
+  render();
+  window.scrollTo(0, 0);
+}
+
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-link]') : null;
+  const plain = !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+  if (link && plain && event.button === 0) {
+    event.preventDefault();
+    navigate(/** @type {string} */ (link.getAttribute('href')));
+  }
+});
+
+// -- session ---------------------------------------------------------------------------------
 
 async function loadSession() {
   state.phase = 'loading';
@@ -95,6 +176,10 @@ async function loadSession() {
     const session = await api.getSession();
     session.user ? showApp(session.user) : showLogin();
   } catch (error) {
+    if (state.lastUser && error instanceof api.ApiError && error.status === 0) {
+      showApp(state.lastUser); // offline: capture works, the outbox sends later
+      return;
+    }
     state.phase = 'offline';
     state.offlineMessage = messageOf(error);
     render();
@@ -118,43 +203,213 @@ async function logout() {
       return;
     }
   }
+  state.lastUser = null;
+  store.cacheDelete('user').catch(() => {});
   showLogin();
-}
-
-async function loadCategories() {
-  state.categories = null;
-  state.categoriesError = '';
-  render();
-  try {
-    state.categories = await api.getCategories();
-  } catch (error) {
-    if (error instanceof api.ApiError && error.status === 401) {
-      showLogin(); // the session ended on the server
-      return;
-    }
-    state.categoriesError = messageOf(error);
-  }
-  if (state.phase === 'app') {
-    render();
-  }
 }
 
 /** @param {api.User} user */
 function showApp(user) {
   state.phase = 'app';
   state.user = user;
+  state.lastUser = user;
   state.logoutError = '';
-  if (!(window.location.pathname in ROUTES)) {
-    window.history.replaceState(null, '', '/');
-  }
-  loadCategories(); // draws the screen at once, then again with the data
+  store.cachePut('user', user).catch(() => {});
+  outbox.setOwner(user.username);
+  loadCategories();
+  enterRoute();
 }
 
 function showLogin() {
   state.phase = 'login';
   state.user = null;
-  state.categories = null;
+  outbox.setOwner(null);
+  stopLocating();
   render();
+}
+
+/**
+ * A 401 means the session ended: log in again (the outbox keeps its items meanwhile).
+ * @param {unknown} error
+ */
+function sessionEnded(error) {
+  if (error instanceof api.ApiError && error.status === 401) {
+    showLogin();
+    return true;
+  }
+  return false;
+}
+
+// -- data ------------------------------------------------------------------------------------
+
+/** The taxonomy for the picker: cached for offline capture, refreshed when online. */
+async function loadCategories() {
+  const hadNone = state.categories === null;
+  state.categoriesError = '';
+  state.categories ??= (await store.cacheGet('categories').catch(() => null)) ?? null;
+  try {
+    state.categories = await api.getCategories();
+    store.cachePut('categories', state.categories).catch(() => {});
+  } catch (error) {
+    if (sessionEnded(error)) {
+      return;
+    }
+    state.categoriesError = state.categories ? '' : messageOf(error);
+  }
+  if (hadNone && state.phase === 'app' && window.location.pathname === '/new') {
+    render();
+  }
+}
+
+async function loadCases() {
+  const key = `cases:${state.user?.username}`;
+  state.cases = { list: null, error: '' };
+  try {
+    const data = await api.getCases({ per_page: 100 });
+    state.cases.list = { cases: data.cases, total: data.total, stale: false };
+    store.cachePut(key, data).catch(() => {});
+  } catch (error) {
+    if (sessionEnded(error)) {
+      return;
+    }
+    const cached = await store.cacheGet(key).catch(() => null);
+    state.cases.list = cached ? { cases: cached.cases, total: cached.total, stale: true } : null;
+    state.cases.error = messageOf(error);
+  }
+  if (window.location.pathname === '/cases') {
+    render();
+  }
+}
+
+/** @param {number} id */
+function openCase(id) {
+  if (state.caseView?.id !== id) {
+    releasePhotos(state.caseView?.draft.photos ?? []);
+    state.caseView = { id, case: null, error: '', draft: newActionDraft(), units: null };
+  }
+  loadCase(id);
+}
+
+/** @param {number} id */
+async function loadCase(id) {
+  const view = state.caseView;
+  if (!view || view.id !== id) {
+    return;
+  }
+  view.error = '';
+  try {
+    view.case = await api.getCase(id);
+  } catch (error) {
+    if (sessionEnded(error)) {
+      return;
+    }
+    view.case ??= state.cases.list?.cases.find((item) => item.id === id) ?? null;
+    view.error = view.case ? '' : messageOf(error);
+  }
+  // Redraw unless a form is open: what the user is typing must not be wiped.
+  if (state.caseView === view && window.location.pathname === `/cases/${id}` && !view.draft.panel) {
+    render();
+  }
+}
+
+async function loadUnits() {
+  const view = state.caseView;
+  if (!view || view.units) {
+    return;
+  }
+  try {
+    view.units = await api.getUnits();
+    store.cachePut('units', view.units).catch(() => {});
+  } catch (error) {
+    if (sessionEnded(error)) {
+      return;
+    }
+    view.units = (await store.cacheGet('units').catch(() => null)) ?? [];
+  }
+  render();
+}
+
+// -- queueing --------------------------------------------------------------------------------
+
+/** @param {PickedPhoto[]} photos */
+function storedPhotos(photos) {
+  return photos.map((picked) => /** @type {import('./store.js').StoredPhoto} */ (picked.photo));
+}
+
+/** @param {import('./ui/capture.js').CaptureDraft} draft */
+async function submitReport(draft) {
+  const ready = reportData(draft);
+  if ('problem' in ready) {
+    throw new Error(ready.problem);
+  }
+  const code = /** @type {string} */ (draft.picker.category);
+  const category = findCategory(state.categories ?? [], code);
+  await outbox.enqueue('report', {
+    data: ready.data,
+    photos: storedPhotos(draft.photos),
+    label: category ? `${code} ${localName(category)}` : code,
+  });
+  rememberCategory(code);
+  finishCapture(t('capture.queued'));
+}
+
+/**
+ * @param {api.Case} found
+ * @param {import('./ui/capture.js').CaptureDraft} draft
+ */
+async function addToCase(found, draft) {
+  await outbox.enqueue('add_photos', {
+    caseId: found.id,
+    photos: storedPhotos(draft.photos),
+    label: found.number,
+  });
+  finishCapture(t('nearby.queued', { number: found.number }));
+}
+
+/** @param {string} message */
+function finishCapture(message) {
+  releasePhotos(state.capture.photos);
+  state.capture = newCaptureDraft();
+  state.flash = message;
+  navigate('/');
+}
+
+/**
+ * @param {import('./ui/case.js').ActionKind} kind
+ * @param {Record<string, unknown>} data
+ * @param {PickedPhoto[]} [photos]
+ */
+async function queueStaffAction(kind, data, photos = []) {
+  const view = /** @type {import('./ui/case.js').CaseView} */ (state.caseView);
+  await outbox.enqueue(kind, {
+    caseId: view.id,
+    data,
+    photos: storedPhotos(photos),
+    label: view.case?.number ?? String(view.id),
+  });
+  releasePhotos(view.draft.photos);
+  view.draft = { ...newActionDraft(), queued: t('staff.queued') };
+  stopLocating();
+  render();
+}
+
+/** @param {import('./outbox.js').OutboxEvent} event */
+function onOutboxEvent(event) {
+  if (event.type !== 'sent' || state.phase !== 'app') {
+    return;
+  }
+  const sentCase = event.data?.case;
+  const path = window.location.pathname;
+  if (state.caseView && state.caseView.id === event.item.caseId && sentCase) {
+    state.caseView.case = sentCase;
+    if (path === `/cases/${state.caseView.id}` && !state.caseView.draft.panel) {
+      state.caseView.draft.queued = '';
+      render();
+    }
+  }
+  if (path === '/cases') {
+    loadCases();
+  }
 }
 
 /** @param {unknown} error */
@@ -164,11 +419,25 @@ function messageOf(error) {
 
 // -- start -----------------------------------------------------------------------------------
 
-initLanguage();
-onLanguageChange(render);
-window.addEventListener('popstate', render);
-registerServiceWorker((applyUpdate) => {
-  state.applyUpdate = applyUpdate;
-  renderNotice();
-});
-loadSession();
+async function start() {
+  initLanguage();
+  onLanguageChange(render);
+  window.addEventListener('popstate', () => state.phase === 'app' ? enterRoute() : render());
+  window.addEventListener('online', () => {
+    showConnectivity();
+    if (state.phase === 'app' && state.categories === null) {
+      loadCategories();
+    }
+  });
+  window.addEventListener('offline', showConnectivity);
+  registerServiceWorker((applyUpdate) => {
+    state.applyUpdate = applyUpdate;
+    renderNotice();
+  });
+  await outbox.startOutbox();
+  outbox.subscribe(onOutboxEvent);
+  state.lastUser = (await store.cacheGet('user').catch(() => null)) ?? null;
+  loadSession();
+}
+
+start();

@@ -31,4 +31,21 @@ worker.addEventListener('message', (event) => {
     worker.skipWaiting();
   }
 });
+
+// Background Sync: the browser wakes the worker when the network is back. The upload itself runs
+// in the page (it holds the session's CSRF token and shows progress), so the worker asks the open
+// pages to sync; with none open, the page syncs on its next start.
+const OUTBOX_SYNC_TAG = 'outbox';
+worker.addEventListener('sync', (event) => {
+  const sync = /** @type {ExtendableEvent & {tag: string}} */ (event);
+  if (sync.tag === OUTBOX_SYNC_TAG) {
+    sync.waitUntil(askPagesToSync());
+  }
+});
+
+async function askPagesToSync() {
+  const pages = await worker.clients.matchAll({ type: 'window' });
+  pages.forEach((page) => page.postMessage({ type: 'SYNC_OUTBOX' }));
+}
+
 clientsClaim();

@@ -38,6 +38,15 @@ export function h(tag, props = {}, ...children) {
 }
 
 /**
+ * Replace the children of `element` (null and false children are left out, as in `h`).
+ * @param {HTMLElement} element
+ * @param {...Child} children
+ */
+export function fill(element, ...children) {
+  element.replaceChildren(...children.filter(isPresent).map(toNode));
+}
+
+/**
  * @param {Child} child
  * @returns {child is string | number | Node}
  */
@@ -48,4 +57,22 @@ function isPresent(child) {
 /** @param {string | number | Node} child */
 function toNode(child) {
   return child instanceof Node ? child : document.createTextNode(String(child));
+}
+
+/** @type {Array<() => void>} */
+let disposers = [];
+
+/**
+ * Run `dispose` when the screen is replaced (unsubscribe from the outbox, stop a watch ...).
+ * @param {() => void} dispose
+ */
+export function whileShown(dispose) {
+  disposers.push(dispose);
+}
+
+/** Called before a screen is replaced by the next one. */
+export function disposeScreen() {
+  const running = disposers;
+  disposers = [];
+  running.forEach((dispose) => dispose());
 }

@@ -1,20 +1,20 @@
 // @ts-check
-// The home screen: who is logged in, the problem categories, and logging out.
-import { localName, t } from '../i18n.js';
+// The home screen: who is logged in, the one big action of their role, the outbox, logging out.
+import { t } from '../i18n.js';
 import { h } from './dom.js';
+import { outboxPanel } from './outbox.js';
 import { topBar } from './topbar.js';
 
 /**
  * @typedef {import('../api.js').User} User
- * @typedef {import('../api.js').CategoryGroup} CategoryGroup
- * @typedef {{
- *   user: User,
- *   categories: CategoryGroup[] | null,
- *   categoriesError: string,
- *   logoutError: string,
- * }} HomeView
- * @typedef {{logout: () => Promise<void>, reloadCategories: () => void}} HomeActions
+ * @typedef {{user: User, logoutError: string, flash: string}} HomeView
+ * @typedef {{logout: () => Promise<void>, login: () => void}} HomeActions
  */
+
+/** @param {User} user */
+export function canReport(user) {
+  return user.role !== 'staff';
+}
 
 /**
  * @param {HomeView} view
@@ -26,11 +26,27 @@ export function homeScreen(view, actions) {
     h('main', { className: 'screen__body' },
       h('div', { className: 'content' },
         profile(view.user),
-        categoriesSection(view, actions.reloadCategories),
+        view.flash ? h('p', { className: 'notice-ok', attrs: { role: 'status' } }, view.flash) : null,
+        mainActions(view.user),
+        outboxPanel({ onLogin: actions.login }),
       ),
       h('div', { className: 'actions actions--secondary' },
         logoutButton(view.logoutError, actions.logout)),
     ),
+  );
+}
+
+/** @param {User} user */
+function mainActions(user) {
+  const link = (/** @type {string} */ href, /** @type {string} */ text, primary = false) =>
+    h('a', {
+      className: primary ? 'button button--primary button--big' : 'button',
+      attrs: { href, 'data-link': true },
+    }, text);
+  return h('nav', { className: 'home-actions', attrs: { 'aria-label': t('home.actions') } },
+    canReport(user) ? link('/new', t('home.new_report'), true) : null,
+    link('/cases', t(user.role === 'staff' ? 'home.inbox' : user.role === 'inspector'
+      ? 'home.my_reports' : 'home.cases'), user.role === 'staff'),
   );
 }
 
@@ -46,48 +62,6 @@ function profile(user) {
       h('dt', {}, t('home.unit')),
       h('dd', { className: 'profile__unit' }, user.unit_name || t('home.no_unit')),
     ),
-  );
-}
-
-/**
- * @param {HomeView} view
- * @param {() => void} reload
- */
-function categoriesSection(view, reload) {
-  const title = h('h2', { className: 'section-title', attrs: { id: 'categories-title' } },
-    t('categories.title'));
-  return h('section', { className: 'categories', attrs: { 'aria-labelledby': 'categories-title' } },
-    title, categoriesBody(view, reload));
-}
-
-/**
- * @param {HomeView} view
- * @param {() => void} reload
- */
-function categoriesBody(view, reload) {
-  if (view.categoriesError) {
-    return h('div', {},
-      h('p', { className: 'alert', attrs: { role: 'alert' } }, view.categoriesError),
-      h('button', { className: 'button', attrs: { type: 'button' }, on: { click: reload } },
-        t('action.retry')),
-    );
-  }
-  if (view.categories === null) {
-    return h('p', { className: 'muted', attrs: { role: 'status' } }, t('categories.loading'));
-  }
-  if (view.categories.length === 0) {
-    return h('p', { className: 'muted' }, t('categories.empty'));
-  }
-  return h('ul', { className: 'group-list' }, ...view.categories.map(groupRow));
-}
-
-/** @param {CategoryGroup} group */
-function groupRow(group) {
-  return h('li', { className: 'group-list__row', attrs: { 'data-code': group.code } },
-    h('span', { className: 'group-list__code', attrs: { 'aria-hidden': 'true' } }, group.code),
-    h('span', { className: 'group-list__name' }, localName(group)),
-    h('span', { className: 'group-list__count' },
-      t('categories.count', { count: group.items.length })),
   );
 }
 

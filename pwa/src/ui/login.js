@@ -19,8 +19,9 @@ export function newLoginDraft() {
 /**
  * @param {LoginDraft} draft
  * @param {Submit} submit resolves once logged in (the app then shows another screen)
+ * @param {string} [pending] a note on queued items that wait for this login
  */
-export function loginScreen(draft, submit) {
+export function loginScreen(draft, submit, pending = '') {
   const username = input('username', 'text', draft.username, {
     autocomplete: 'username',
     autocapitalize: 'none',
@@ -50,6 +51,7 @@ export function loginScreen(draft, submit) {
       h('h1', { className: 'hero__name' }, t('app.name')),
       h('p', { className: 'hero__tagline' }, t('app.tagline')),
       h('h2', { className: 'section-title', attrs: { id: 'login-title' } }, t('login.title')),
+      pending ? h('p', { className: 'alert alert--info login__pending' }, pending) : null,
       field('username', t('login.username'), username),
       field('password', t('login.password'), password),
       h('label', { className: 'check', attrs: { for: 'login-remember' } },

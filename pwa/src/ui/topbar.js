@@ -31,12 +31,28 @@ export function languageToggle() {
   );
 }
 
-/** The app name and the language switch; every screen starts with it. */
-export function topBar() {
+/**
+ * The app name (or a way back), whether the phone is offline, and the language switch; every
+ * screen starts with it.
+ * @param {{back?: string}} [options] back: the path the back link leads to
+ */
+export function topBar({ back } = {}) {
   return h(
     'header',
     { className: 'topbar' },
-    h('span', { className: 'topbar__name' }, t('app.name')),
+    back
+      ? h('a', { className: 'topbar__back', attrs: { href: back, 'data-link': true } },
+        `‹ ${t('nav.back')}`)
+      : h('span', { className: 'topbar__name' }, t('app.name')),
+    h('span', { className: 'topbar__offline', attrs: { hidden: navigator.onLine } },
+      t('nav.offline')),
     languageToggle(),
   );
+}
+
+/** Show or hide the offline mark without drawing the screen again (a form may be half filled). */
+export function showConnectivity() {
+  document.querySelectorAll('.topbar__offline').forEach((mark) => {
+    /** @type {HTMLElement} */ (mark).hidden = navigator.onLine;
+  });
 }
