@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import flask_babel
@@ -56,15 +57,35 @@ def _admin_connect(url):
     )
 
 
-@pytest.fixture(scope="session")
-def database_url_for_tests(tmp_path_factory):
+@contextmanager
+def throwaway_database(prefix: str):
+    """A new database on the configured server, dropped at the end."""
     url = make_url(_server_url())
-    name = f"inspector_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with _admin_connect(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with _admin_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _admin_connect(url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url_for_tests():
+    with throwaway_database("inspector_test") as url:
+        yield url
+
+
+def prepare_database() -> None:
+    """What every environment has before use: the schema, the taxonomy, the calendar."""
+    from inspector.cases.clock import ensure_default_calendar
+    from inspector.categories.services import load_taxonomy
+
+    upgrade()  # the migrations are the only source of the schema, in tests too
+    load_taxonomy()
+    ensure_default_calendar()
+    db.session.commit()
 
 
 class FreshRequestClient(FlaskClient):
@@ -98,13 +119,7 @@ def make_test_app(url: str, media_root: Path, **overrides):
 def app(database_url_for_tests, tmp_path_factory):
     app = make_test_app(database_url_for_tests, tmp_path_factory.mktemp("media"))
     with app.app_context():
-        upgrade()  # the migrations are the only source of the schema, in tests too
-        from inspector.cases.clock import ensure_default_calendar
-        from inspector.categories.services import load_taxonomy
-
-        load_taxonomy()
-        ensure_default_calendar()
-        db.session.commit()
+        prepare_database()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -239,29 +254,54 @@ def login_as(app, db_session, make_user):
 
 
 @pytest.fixture(scope="session")
-def live_server(app, database_url_for_tests, tmp_path_factory):
-    """The app served over HTTP in a thread, on its own connections (sees committed rows)."""
-    served = make_test_app(database_url_for_tests, tmp_path_factory.mktemp("live-media"))
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+def live_app(tmp_path_factory):
+    """A second app on its own database with the demo city committed, for the live server.
+
+    Browser tests commit for real; keeping them on their own database leaves the transactional
+    tests' database untouched.
+    """
+    with throwaway_database("inspector_live") as url:
+        served = make_test_app(url, tmp_path_factory.mktemp("live-media"))
+        with served.app_context():
+            from inspector.demo.services import load_demo
+
+            prepare_database()
+            created = load_demo(tmp_path_factory.mktemp("live-instance"))
+            db.session.commit()
+        served.config["DEMO_ACCOUNTS"] = {name: password for name, _, password in created}
+        yield served
+        with served.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(live_app) -> dict[str, str]:
+    """username -> password of the demo city's accounts on the live server."""
+    return live_app.config["DEMO_ACCOUNTS"]
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The live app served over HTTP in a thread (sees only committed rows)."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    with served.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def committed_user(app):
-    """Create a user for real (committed), for browser tests against the live server."""
+def committed_user(live_app):
+    """Create a user for real (committed) on the live server's database."""
     from inspector.auth.services import create_user
     from inspector.units.services import create_unit
 
     def factory(role="inspector", unit_code=None):
-        with app.app_context():
+        with live_app.app_context():
             if role == "staff" and unit_code is None:
                 unit_code = create_unit(
-                    f"U-{uuid.uuid4().hex[:8]}", "测试单位", "district_government"
+                    f"LIVE-{uuid.uuid4().hex[:8]}", "测试单位", "district_government"
                 ).code
             user = create_user(
                 f"live-{role}-{uuid.uuid4().hex[:8]}", role, TEST_PASSWORD, unit_code

@@ -386,3 +386,15 @@ def test_route_all_dispatches_unrouted_cases_once_a_rule_exists(world, app, db_s
     assert result.exit_code == 0, result.output
     assert state_of(world["supervisor"], stuck)["unit"]["code"] == "ZZ-LD"
     assert case["state"] == "dispatched"
+
+
+def test_the_verification_list_is_nearest_first(world, db_session):
+    far = new_case(world, lon=JINSHUI[0] + 0.02)
+    near = new_case(world)
+    for case in (far, near):
+        db_session.get(Case, case["id"]).state = "rectified"
+    db_session.flush()
+    listed = world["inspector"].get(
+        f"/api/v1/cases?state=rectified&near={JINSHUI[0]},{JINSHUI[1]}").get_json()["cases"]
+    assert [case["id"] for case in listed] == [near["id"], far["id"]]
+    assert world["inspector"].get("/api/v1/cases?near=abc").status_code == 400

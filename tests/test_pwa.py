@@ -48,13 +48,13 @@ def unexpected(problems: list[str], *allowed_statuses: int) -> list[str]:
 
 
 @pytest.fixture
-def named_user(app):
+def named_user(live_app):
     """A committed user with a display name ("live-" like conftest's committed users)."""
     from inspector.auth.services import create_user
     from inspector.extensions import db
 
     def factory(role: str, display_name: str) -> str:
-        with app.app_context():
+        with live_app.app_context():
             user = create_user(
                 f"live-{role}-{uuid.uuid4().hex[:8]}",
                 role,
@@ -69,12 +69,12 @@ def named_user(app):
 
 
 @pytest.fixture(scope="module")
-def live_unit(app) -> tuple[str, str]:
+def live_unit(live_app) -> tuple[str, str]:
     """A committed unit for staff users: (code, Chinese name)."""
     from inspector.extensions import db
     from inspector.units.services import create_unit
 
-    with app.app_context():
+    with live_app.app_context():
         unit = create_unit(
             f"LIVE-{uuid.uuid4().hex[:8]}", "金水区城市管理局", "district_government"
         )

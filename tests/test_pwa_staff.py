@@ -24,11 +24,11 @@ problems = shell.problems
 
 
 @pytest.fixture(scope="module")
-def unit_code(app) -> str:
+def unit_code(live_app) -> str:
     from inspector.extensions import db
     from inspector.units.services import create_unit
 
-    with app.app_context():
+    with live_app.app_context():
         unit = create_unit(f"LIVE-{uuid.uuid4().hex[:8]}", "二七区城市管理局", "urban_management")
         db.session.commit()
         return unit.code

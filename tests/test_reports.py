@@ -340,13 +340,13 @@ def test_media_gc_removes_orphans_and_keeps_referenced_files(app, inspector_api,
 
 
 def test_two_concurrent_requests_with_the_same_client_id_make_one_case(
-    live_server, committed_user, app
+    live_server, committed_user, live_app
 ):
     import urllib.request
     from http.cookiejar import CookieJar
 
     username, password = committed_user("inspector")
-    data = report_data(lon=116.4, lat=39.9)  # unrouted is fine here: no zones committed
+    data = report_data(lon=116.4, lat=39.9)  # outside the demo city: unrouted, which is fine
 
     def session():
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
@@ -396,7 +396,7 @@ def test_two_concurrent_requests_with_the_same_client_id_make_one_case(
         thread.join(timeout=60)
     assert sorted(status for status, _ in statuses) == [200, 201]
     assert len({case_id for _, case_id in statuses}) == 1
-    with app.app_context(), db.engine.connect() as connection:
+    with live_app.app_context(), db.engine.connect() as connection:
         cases = connection.execute(
             select(func.count())
             .select_from(Case)

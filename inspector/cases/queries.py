@@ -13,7 +13,9 @@ from inspector.cases.models import STATES, Case
 from inspector.cases.services import visible_cases_query
 from inspector.errors import validation_error
 from inspector.extensions import db
+from inspector.reports.spatial import distance_m
 from inspector.units.models import Unit
+from inspector.zones.routing import RoutingInputError, to_wgs84_point
 
 MAX_PER_PAGE = 200
 SORTS = {
@@ -37,6 +39,10 @@ def inbox(user: User, args, now: datetime) -> InboxPage:
     sort = args.get("sort", "deadline")
     if sort not in SORTS:
         raise validation_error({"sort": _("one of %(values)s", values=", ".join(SORTS))})
+    order = SORTS[sort]
+    if args.get("near"):  # e.g. the inspector's verification list, nearest first
+        lon, lat = _near(args["near"])
+        order = (distance_m(Case.location, lon, lat), Case.id)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(
         query.options(
@@ -83,6 +89,13 @@ def apply_filters(query, args, now: datetime):
         text = f"%{args['q'].strip()}%"
         query = query.where(or_(Case.number.ilike(text), Case.description.ilike(text)))
     return query
+
+
+def _near(value: str) -> tuple[float, float]:
+    try:
+        return to_wgs84_point(*value.split(",", 1))
+    except (RoutingInputError, TypeError):
+        raise validation_error({"near": _("lon,lat in WGS-84")}) from None
 
 
 def _day(value: str, field: str) -> datetime:
