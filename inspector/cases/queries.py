@@ -48,7 +48,7 @@ def inbox(user: User, args, now: datetime) -> InboxPage:
         query.options(
             selectinload(Case.photos), selectinload(Case.unit), selectinload(Case.category)
         )
-        .order_by(*SORTS[sort])
+        .order_by(*order)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
