@@ -49,6 +49,11 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_SUPPORTED_LOCALES": ["zh", "en"],
         "WORKING_HOURS": environ.get("WORKING_HOURS", DEFAULT_WORKING_HOURS),
+        # Map tiles for the PWA, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png or a
+        # Tianditu URL with its key; empty: the map draws cases and zones without a base map.
+        "MAP_TILE_URL": environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": environ.get("MAP_TILE_ATTRIBUTION", ""),
+        "MAP_CENTER": environ.get("MAP_CENTER", "113.6654,34.7579"),  # Zhengzhou
         "JSON_SORT_KEYS": False,
     }
 

@@ -165,6 +165,11 @@ def _paths() -> dict:
             "get": _op("Database and PostGIS health (503 when down)", "system", "anyone"),
         },
         "/api/v1/openapi.json": {"get": _op("This document", "system", "anyone")},
+        "/api/v1/client-config": {
+            "get": _op(
+                "Map settings, location contexts and severities for clients", "system", "anyone"
+            ),
+        },
         "/api/v1/auth/session": {
             "get": _op("Current user and CSRF token", "auth", "anyone", SESSION),
         },

@@ -1,6 +1,9 @@
 """Security headers on every response and CSRF on cookie-authenticated writes."""
 
-from flask import Flask, request
+import re
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
 
 from inspector.extensions import csrf
 
@@ -44,9 +47,28 @@ def uses_bearer_token() -> bool:
     return request.headers.get("Authorization", "").startswith("Bearer ")
 
 
+def content_security_policy() -> str:
+    """The strict policy, plus the map tile server's origin for images when one is configured."""
+    tile_origin = tile_server_origin(current_app.config.get("MAP_TILE_URL", ""))
+    if not tile_origin:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data: blob:", f"img-src 'self' data: blob: {tile_origin}"
+    )
+
+
+def tile_server_origin(url: str) -> str | None:
+    """https://t{s}.example.com/{z}/... -> https://*.example.com (CSP has no {s} templates)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    host = re.sub(r"^[^.]*\{s\}[^.]*\.", "*.", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

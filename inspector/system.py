@@ -1,9 +1,10 @@
 """Health check and the OpenAPI document."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from inspector.categories.models import LOCATION_CONTEXTS, SEVERITIES
 from inspector.extensions import db
 from inspector.openapi import openapi_document
 
@@ -19,6 +20,26 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable", database=False, postgis=None), 503
     return jsonify(status="ok", database=True, postgis=version)
+
+
+@bp.get("/api/v1/client-config")
+def client_config():
+    """What the PWA needs before login: map settings and the list of location contexts."""
+    config = current_app.config
+    lon, lat = (float(value) for value in config["MAP_CENTER"].split(","))
+    return jsonify(
+        map={
+            "tile_url": config["MAP_TILE_URL"] or None,
+            "attribution": config["MAP_TILE_ATTRIBUTION"],
+            "center": [lon, lat],
+            "zoom": 11,
+        },
+        contexts=[
+            {"code": code, "name_zh": zh, "name_en": en}
+            for code, (zh, en) in LOCATION_CONTEXTS.items()
+        ],
+        severities=list(SEVERITIES),
+    )
 
 
 @bp.get("/api/v1/openapi.json")

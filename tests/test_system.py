@@ -65,3 +65,22 @@ def test_responses_carry_a_strict_content_security_policy(client):
 
 def test_api_paths_never_fall_back_to_the_pwa(client):
     assert client.get("/api/whatever").status_code == 404
+
+
+def test_client_config_lists_contexts_and_the_map_settings(client):
+    config = client.get("/api/v1/client-config").get_json()
+    assert {"code": "wet_market", "name_zh": "农贸市场", "name_en": "Wet market"} in config[
+        "contexts"
+    ]
+    assert config["map"]["tile_url"] is None and len(config["map"]["center"]) == 2
+
+
+def test_a_configured_tile_server_is_allowed_for_images_only(tmp_path, database_url_for_tests):
+    tiled = make_test_app(
+        database_url_for_tests,
+        tmp_path,
+        MAP_TILE_URL="https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}",
+    )
+    policy = tiled.test_client().get("/api/v1/client-config").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn" in policy
+    assert "connect-src 'self'" in policy

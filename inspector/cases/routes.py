@@ -127,8 +127,7 @@ def may_see_photo(row: CasePhoto, variant: str) -> bool:
     if row.uploaded_by == current_user.id or case_is_visible(row.case_id):
         return True
     # Inspectors are offered open cases nearby ("same problem?") with a thumbnail to compare.
-    return (variant == "thumb" and current_user.role == "inspector"
-            and row.case.state in OPEN_STATES)
+    return variant == "thumb" and current_user.role == "inspector" and row.case.state in OPEN_STATES
 
 
 @bp.get("/photos/<int:photo_id>/<variant>")
