@@ -394,7 +394,26 @@ def test_the_verification_list_is_nearest_first(world, db_session):
     for case in (far, near):
         db_session.get(Case, case["id"]).state = "rectified"
     db_session.flush()
-    listed = world["inspector"].get(
-        f"/api/v1/cases?state=rectified&near={JINSHUI[0]},{JINSHUI[1]}").get_json()["cases"]
+    listed = (
+        world["inspector"]
+        .get(f"/api/v1/cases?state=rectified&near={JINSHUI[0]},{JINSHUI[1]}")
+        .get_json()["cases"]
+    )
     assert [case["id"] for case in listed] == [near["id"], far["id"]]
     assert world["inspector"].get("/api/v1/cases?near=abc").status_code == 400
+
+
+def test_declared_photo_metadata_counts_when_the_phone_stripped_exif(world):
+    """The PWA shrinks photos (dropping EXIF) and declares the original's time and place."""
+    case = new_case(world)
+    act(world["jinshui"], case, "accept")
+    far_away = [
+        {"taken_at": datetime.now(UTC).isoformat(), "lon": JINSHUI[0] + 0.01, "lat": JINSHUI[1]}
+    ]
+    refused = act_with_photos(world["jinshui"], case, "rectify", photos_meta=far_away)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "photo_too_far"
+    here = [{"taken_at": datetime.now(UTC).isoformat(), "lon": JINSHUI[0], "lat": JINSHUI[1]}]
+    assert act_with_photos(world["jinshui"], case, "rectify", photos_meta=here).status_code == 200
+    bad = act_with_photos(world["jinshui"], new_case(world), "rectify", photos_meta="x")
+    assert bad.status_code in (400, 409)

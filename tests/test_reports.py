@@ -404,3 +404,15 @@ def test_two_concurrent_requests_with_the_same_client_id_make_one_case(
         ).scalar()
     assert cases == 1
 
+
+def test_a_declared_photo_location_is_used_when_the_upload_has_no_gps(inspector_api):
+    meta = [{"taken_at": datetime.now(UTC).isoformat(), "lon": JINSHUI[0], "lat": JINSHUI[1]}]
+    response = post_report(
+        inspector_api, report_data(lon=None, lat=None, location_source=None, photos_meta=meta)
+    )
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()["case"]
+    assert case["location"]["source"] == "exif" and case["unit"]["code"] == "410105-GOV"
+    refused = post_report(inspector_api, report_data(photos_meta=[{"lon": 500, "lat": 1}]))
+    assert refused.status_code == 400
+    assert "photos_meta[0]" in refused.get_json()["error"]["fields"]

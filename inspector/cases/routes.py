@@ -86,7 +86,7 @@ def act(case_id: int, action: str):
     workflow.check_allowed(case, action, current_user)
     uploads = photo_parts() if is_multipart else []
     if action in workflow.PHOTOS_REQUIRED or uploads:
-        photos = intake.process_uploads(uploads)
+        photos = intake.process_uploads(uploads, declared=data.get("photos_meta"))
     else:
         photos = []
 

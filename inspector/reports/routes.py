@@ -74,11 +74,12 @@ def store_atomically(create):
 @bp.post("/reports")
 @roles_required(*REPORTERS)
 def create_report():
-    report = services.parse_report(json_part(), utcnow())
+    data = json_part()
+    report = services.parse_report(data, utcnow())
     existing = services.existing_report(report.client_id, current_user)
     if existing is not None:
         return case_response(existing, 200)  # a retry: same case, nothing new
-    photos = services.process_uploads(photo_parts())
+    photos = services.process_uploads(photo_parts(), declared=data.get("photos_meta"))
     try:
         case = store_atomically(
             lambda files: services.submit_report(report, photos, current_user, files)
@@ -129,7 +130,7 @@ def add_photos(case_id: int):
     case = services.open_case_for_photos(case_id)
     if services.photos_already_added(case, client_id):
         return case_response(case, 200)
-    photos = services.process_uploads(photo_parts())
+    photos = services.process_uploads(photo_parts(), declared=data.get("photos_meta"))
 
     def add(files):
         services.attach_photos(case, photos, "added", current_user, files, client_id)

@@ -1,5 +1,6 @@
 """Report intake: validate, process photos, route, and store a case exactly once."""
 
+import dataclasses
 import math
 import uuid
 from dataclasses import dataclass
@@ -171,7 +172,10 @@ def _captured_at(errors, value, now: datetime) -> datetime | None:
 # -- photos -----------------------------------------------------------------------------------
 
 
-def process_uploads(uploads: list[bytes], field: str = "photos") -> list[ProcessedPhoto]:
+def process_uploads(
+    uploads: list[bytes], field: str = "photos", declared: object = None
+) -> list[ProcessedPhoto]:
+    """Process each upload; `declared` is `photos_meta` from the client (see below)."""
     if not 1 <= len(uploads) <= MAX_PHOTOS:
         raise validation_error({field: _("1 to %(n)d photos", n=MAX_PHOTOS)})
     processed = []
@@ -188,7 +192,55 @@ def process_uploads(uploads: list[bytes], field: str = "photos") -> list[Process
             raise ApiError(
                 exc.status, f"photo_{exc.code}", message, {f"{field}[{index}]": exc.reason}
             ) from None
-    return processed
+    return with_declared_metadata(processed, declared)
+
+
+def with_declared_metadata(photos: list[ProcessedPhoto], declared: object) -> list[ProcessedPhoto]:
+    """Fill EXIF gaps with what the phone read from its originals before shrinking them.
+
+    The PWA re-encodes photos on the phone (a 4 MB photo becomes a few hundred KB), which drops
+    their EXIF; it sends the original's time and GPS as `photos_meta`, in photo order. Real
+    EXIF in an upload always wins over a declaration.
+    """
+    if declared is None:
+        return photos
+    if not isinstance(declared, list) or len(declared) > len(photos):
+        raise validation_error({"photos_meta": _("a list with one entry per photo")})
+    completed = list(photos)
+    for index, entry in enumerate(declared):
+        taken_at, gps = _declared_facts(entry, index)
+        exif = photos[index].exif
+        exif = dataclasses.replace(
+            exif, captured_at=exif.captured_at or taken_at, gps=exif.gps or gps
+        )
+        completed[index] = dataclasses.replace(photos[index], exif=exif)
+    return completed
+
+
+def _declared_facts(entry, index: int) -> tuple[datetime | None, tuple[float, float] | None]:
+    field = f"photos_meta[{index}]"
+    if entry is None:
+        return None, None
+    if not isinstance(entry, dict):
+        raise validation_error({field: _("an object with taken_at, lon, lat")})
+    taken_at = None
+    if entry.get("taken_at"):
+        try:
+            taken_at = datetime.fromisoformat(str(entry["taken_at"]))
+        except ValueError:
+            raise validation_error({field: _("an ISO 8601 date and time")}) from None
+    gps = None
+    if entry.get("lon") is not None and entry.get("lat") is not None:
+        try:
+            lon, lat = float(entry["lon"]), float(entry["lat"])
+        except (TypeError, ValueError):
+            raise validation_error({field: _("lon and lat must be numbers")}) from None
+        if not (
+            math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+        ):
+            raise validation_error({field: _("lon and lat out of range")})
+        gps = (lon, lat)
+    return taken_at, gps
 
 
 class StoredFiles:
