@@ -1,6 +1,6 @@
 """Deadline arithmetic on the working calendar: weekends, holidays, make-up days, lunch."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -100,3 +100,16 @@ def test_bad_calendar_files_are_refused(tmp_path):
 
 def test_the_period_list_is_time_objects():
     assert parse_working_hours("08:30-12:00")[0] == (time(8, 30), time(12, 0))
+
+
+def test_long_spans_are_counted_like_day_by_day(calendar):
+    """The arithmetic shortcut for whole days agrees with walking the calendar period by period."""
+    start = at(2025, 12, 30, 10, 15)
+    for days in (1, 3, 9, 40, 400):
+        end = start + timedelta(days=days, hours=5)
+        walked = 0.0
+        for begin, stop in calendar._periods_from(start):
+            if begin >= end:
+                break
+            walked += (min(stop, end) - begin).total_seconds() / 60
+        assert calendar.working_minutes_between(start, end) == pytest.approx(walked)

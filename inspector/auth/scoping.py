@@ -40,8 +40,9 @@ def scope_cases(query, user: User, unit_column, reporter_column=None, extra_visi
     if units is None:
         return query
     conditions = [unit_column.in_(units)] if units else []
-    if reporter_column is not None:
-        conditions.append(reporter_column == user.id)
-    if extra_visible is not None:
-        conditions.append(extra_visible)
+    if user.role == "inspector":  # only inspectors report and verify
+        if reporter_column is not None:
+            conditions.append(reporter_column == user.id)
+        if extra_visible is not None:
+            conditions.append(extra_visible)
     return query.where(or_(*conditions) if conditions else false())

@@ -43,14 +43,47 @@ class WorkingCalendar:
         return day.weekday() < 5 and day not in self.holidays
 
     def working_minutes_between(self, start: datetime, end: datetime) -> float:
-        """Working minutes in [start, end); 0 when end is not after start."""
+        """Working minutes in [start, end); 0 when end is not after start.
+
+        Whole days in between are counted arithmetically, so a case open for years costs the
+        same as one opened this morning.
+        """
         if end <= start:
             return 0.0
+        first, last = start.astimezone(self.tz), end.astimezone(self.tz)
+        if first.date() == last.date():
+            return self._minutes_within_day(first.date(), first, last)
+        total = self._minutes_within_day(first.date(), first, None)
+        total += self._minutes_within_day(last.date(), None, last)
+        between = self.workdays_between(first.date() + timedelta(days=1),
+                                        last.date() - timedelta(days=1))
+        return total + between * self.minutes_per_day
+
+    def workdays_between(self, first: date, last: date) -> int:
+        """Workdays in [first, last] (inclusive), holidays and make-up days included."""
+        if last < first:
+            return 0
+        days = (last - first).days + 1
+        weeks, rest = divmod(days, 7)
+        count = weeks * 5 + sum(
+            1 for offset in range(rest) if (first + timedelta(days=offset)).weekday() < 5
+        )
+        count -= sum(1 for day in self.holidays if first <= day <= last and day.weekday() < 5)
+        count += sum(1 for day in self.workdays if first <= day <= last and day.weekday() >= 5)
+        return count
+
+    def _minutes_within_day(self, day: date, start: datetime | None, end: datetime | None):
+        """Working minutes of `day` between start and end (None: the day's start or end)."""
+        if not self.is_workday(day):
+            return 0.0
         total = 0.0
-        for period_start, period_end in self._periods_from(start):
-            if period_start >= end:
-                break
-            total += (min(period_end, end) - period_start).total_seconds() / 60
+        for begin, finish in self.periods:
+            period_start = datetime.combine(day, begin, self.tz)
+            period_end = datetime.combine(day, finish, self.tz)
+            low = max(period_start, start) if start else period_start
+            high = min(period_end, end) if end else period_end
+            if high > low:
+                total += (high - low).total_seconds() / 60
         return total
 
     def add_working_minutes(self, start: datetime, minutes: float) -> datetime:
@@ -233,11 +266,14 @@ def extend_clock(case, calendar: WorkingCalendar, now: datetime, new_deadline: d
     case.deadline_at = new_deadline
 
 
-def traffic_light(case, calendar: WorkingCalendar, now: datetime) -> str | None:
+def traffic_light(
+    case, calendar: WorkingCalendar, now: datetime, used: float | None = None
+) -> str | None:
     """green < 80 % of the budget used, yellow 80-100 %, red overdue; None without a clock."""
     if not case.budget_minutes:
         return None
-    share = minutes_used(case, calendar, now) / case.budget_minutes
+    used = minutes_used(case, calendar, now) if used is None else used
+    share = used / case.budget_minutes
     if share >= 1:
         return "red"
     return "yellow" if share >= 0.8 else "green"

@@ -71,6 +71,7 @@ def case_summary(case: Case, calendar: clock.WorkingCalendar, now: datetime) -> 
     from geoalchemy2.shape import to_shape
 
     point = to_shape(case.location)
+    used = clock.minutes_used(case, calendar, now)
     return {
         "id": case.id,
         "number": case.number,
@@ -102,9 +103,9 @@ def case_summary(case: Case, calendar: clock.WorkingCalendar, now: datetime) -> 
         "deadline_at": _iso(case.deadline_at),
         "closed_at": _iso(case.closed_at),
         "on_time": case.on_time,
-        "minutes_used": round(clock.minutes_used(case, calendar, now), 1),
+        "minutes_used": round(used, 1),
         "budget_minutes": case.budget_minutes,
-        "traffic_light": clock.traffic_light(case, calendar, now)
+        "traffic_light": clock.traffic_light(case, calendar, now, used)
         if case.closed_at is None
         else None,
         "rework_count": case.rework_count,

@@ -1,0 +1,161 @@
+"""Intake benchmark: the photo pipeline against naive and floor, and reports/s end to end.
+
+    .venv/bin/python benchmarks/intake.py [--runs 15] [--seconds 15] [--json PATH]
+
+Prints, in one run:
+  - server-side processing per photo (12 MP phone JPEG and a 1600 px JPEG): the pipeline
+    (display copy + thumbnail + EXIF + SHA-256), the naive way (full decode, LANCZOS resize,
+    save, thumbnail from the original) and the floor (draft decode + one JPEG encode), ratios;
+  - end-to-end reports/s through Gunicorn (2 workers) with a ~300 KB photo each, 8 clients,
+    on a throwaway database with the demo city (so every report is routed and dispatched).
+Needs the embedded database (`make db`) or DATABASE_URL.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PIL import Image
+
+from benchmarks._common import gunicorn, throwaway_database, write_json
+from benchmarks.intake_photos import encode, floor, median_ms, naive, phone_exif, phone_like_pixels
+from inspector.reports.photos import process_photo
+
+CLIENTS = 8
+
+
+def photo_figures(runs: int) -> dict:
+    photo = phone_like_pixels(4000, 3000)
+    inputs = {
+        "12 MP JPEG": encode(photo, 92, exif=phone_exif()),
+        "1600 px JPEG": encode(photo.resize((1600, 1200), Image.LANCZOS), 85, exif=phone_exif()),
+    }
+    functions = {"pipeline": process_photo, "naive": naive, "floor": floor}
+    results = {name: median_ms(functions, data, runs) for name, data in inputs.items()}
+    print(f"photo processing, median of {runs} runs (ms)")
+    print(f"{'input':<14}{'MB':>6}{'pipeline':>10}{'naive':>9}{'floor':>9}"
+          f"{'naive/pipe':>12}{'pipe/floor':>12}")
+    for name, ms in results.items():
+        print(f"{name:<14}{len(inputs[name]) / 1e6:>6.2f}{ms['pipeline']:>10.1f}"
+              f"{ms['naive']:>9.1f}{ms['floor']:>9.1f}{ms['naive'] / ms['pipeline']:>12.2f}"
+              f"{ms['pipeline'] / ms['floor']:>12.2f}")
+    big = results["12 MP JPEG"]
+    return {
+        "photo_12mp_ms": round(big["pipeline"], 1),
+        "photo_12mp_naive_ms": round(big["naive"], 1),
+        "photo_12mp_floor_ms": round(big["floor"], 1),
+        "photo_1600_ms": round(results["1600 px JPEG"]["pipeline"], 1),
+    }
+
+
+def upload_photo() -> bytes:
+    """A phone photo as the PWA sends it: 1600x1200, about 300 KB."""
+    image = phone_like_pixels(1600, 1200, seed=3)
+    for quality in (85, 80, 75, 70, 60, 50):
+        data = encode(image, quality)
+        if len(data) <= 330_000:
+            return data
+    return data
+
+
+def prepare(database_url: str) -> str:
+    """Schema, demo city, an inspector with a token; returns the token."""
+    from flask_migrate import upgrade
+
+    from inspector import create_app
+    from inspector.auth.services import create_token, create_user
+    from inspector.demo.services import load_demo
+    from inspector.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+        load_demo(Path(tempfile.mkdtemp()))
+        user = create_user("bench-inspector", "inspector", "bench-password-123")
+        token = create_token(user, "benchmark")
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return token
+
+
+def multipart(photo: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    data = {"client_id": str(uuid.uuid4()), "category": "01-01",
+            "lon": 113.66 + random.uniform(0, 0.02), "lat": 34.785 + random.uniform(0, 0.01),
+            "accuracy_m": 8, "location_source": "device"}
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n"
+            f"{json.dumps(data)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+            f"name=\"photos\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode()
+    return head + photo + f"\r\n--{boundary}--\r\n".encode(), boundary
+
+
+def load_test(base: str, token: str, photo: bytes, seconds: float) -> dict:
+    host, port = base.removeprefix("http://").split(":")
+    stop = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures = []
+    lock = threading.Lock()
+
+    def client():
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        while time.monotonic() < stop:
+            body, boundary = multipart(photo)
+            start = time.perf_counter()
+            connection.request("POST", "/api/v1/reports", body=body, headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                (latencies if response.status == 201 else failures).append(
+                    time.perf_counter() - start if response.status == 201 else response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return {"reports_per_s": len(latencies) / elapsed, "created": len(latencies),
+            "failures": len(failures), "p50_ms": statistics.median(latencies) * 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--json", dest="json_path")
+    args = parser.parse_args()
+    figures = photo_figures(args.runs)
+    photo = upload_photo()
+    with throwaway_database() as database_url:
+        token = prepare(database_url)
+        media = tempfile.mkdtemp(prefix="inspector-bench-media-")
+        os.environ["MEDIA_ROOT"] = media
+        with gunicorn(database_url, workers=2) as base:
+            load_test(base, token, photo, 3)  # warm-up: imports, routing index, pools
+            result = load_test(base, token, photo, args.seconds)
+    print(f"\nend to end: POST /api/v1/reports, {len(photo) // 1000} KB photo, gunicorn 2 "
+          f"workers, {CLIENTS} clients: {result['reports_per_s']:.1f} reports/s "
+          f"(p50 {result['p50_ms']:.0f} ms, {result['created']} created, "
+          f"{result['failures']} failed)")
+    figures["reports_per_s"] = round(result["reports_per_s"], 1)
+    write_json(args.json_path, figures)
+
+
+if __name__ == "__main__":
+    main()
