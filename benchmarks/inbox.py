@@ -56,8 +56,10 @@ def seed(total: int, unit_open: int) -> dict:
     staff = create_user("bench-staff", "staff", "bench-password-123", unit.code)
     supervisor = create_user("bench-supervisor", "supervisor", "bench-password-123")
     start = time.perf_counter()
-    db.session.execute(SEED_SQL, {"reporter": supervisor.id, "unit": unit.id,
-                                  "unit_open": unit_open, "total": total})
+    db.session.execute(
+        SEED_SQL,
+        {"reporter": supervisor.id, "unit": unit.id, "unit_open": unit_open, "total": total},
+    )
     db.session.commit()
     # What autovacuum does soon after a bulk load: statistics and the visibility map.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -93,8 +95,9 @@ def time_naive(user, state: str, repeats: int) -> list[float]:
     for _ in range(repeats):
         start = time.perf_counter()
         rows = db.session.scalars(visible_cases_query(user)).all()
-        chosen = sorted((case for case in rows if case.state == state),
-                        key=lambda case: case.deadline_at)[:50]
+        chosen = sorted(
+            (case for case in rows if case.state == state), key=lambda case: case.deadline_at
+        )[:50]
         assert chosen is not None
         samples.append(time.perf_counter() - start)
         db.session.expunge_all()
@@ -127,24 +130,39 @@ def main() -> None:
             upgrade()
             users = seed(args.cases, args.unit_open)
             filters = {"state": "dispatched,in_progress", "sort": "deadline", "per_page": "50"}
-            unit = report("unit inbox (5,000 open), open states, by deadline",
-                          time_inbox(users["staff"], filters, args.repeats))
-            supervisor = report("supervisor inbox, overdue in category 03, by deadline",
-                                time_inbox(users["supervisor"],
-                                           {"overdue": "1", "category": "03", "per_page": "50"},
-                                           args.repeats))
-            naive = report("naive: unit's cases via ORM, filter+sort in Python",
-                           time_naive(users["staff"], "dispatched", max(5, args.repeats // 20)))
-            print(f"naive / service p95 (unit): {naive['p95'] / unit['p95']:.1f}x; "
-                  f"target p95 < 50 ms: "
-                  f"{'met' if max(unit['p95'], supervisor['p95']) < 50 else 'MISSED'}")
+            unit = report(
+                "unit inbox (5,000 open), open states, by deadline",
+                time_inbox(users["staff"], filters, args.repeats),
+            )
+            supervisor = report(
+                "supervisor inbox, overdue in category 03, by deadline",
+                time_inbox(
+                    users["supervisor"],
+                    {"overdue": "1", "category": "03", "per_page": "50"},
+                    args.repeats,
+                ),
+            )
+            naive = report(
+                "naive: unit's cases via ORM, filter+sort in Python",
+                time_naive(users["staff"], "dispatched", max(5, args.repeats // 20)),
+            )
+            print(
+                f"naive / service p95 (unit): {naive['p95'] / unit['p95']:.1f}x; "
+                f"target p95 < 50 ms: "
+                f"{'met' if max(unit['p95'], supervisor['p95']) < 50 else 'MISSED'}"
+            )
             db.session.remove()
             db.engine.dispose()
-    write_json(args.json_path, {
-        "inbox_unit_p50_ms": unit["p50"], "inbox_unit_p95_ms": unit["p95"],
-        "inbox_supervisor_p50_ms": supervisor["p50"], "inbox_supervisor_p95_ms": supervisor["p95"],
-        "inbox_naive_p95_ms": naive["p95"],
-    })
+    write_json(
+        args.json_path,
+        {
+            "inbox_unit_p50_ms": unit["p50"],
+            "inbox_unit_p95_ms": unit["p95"],
+            "inbox_supervisor_p50_ms": supervisor["p50"],
+            "inbox_supervisor_p95_ms": supervisor["p95"],
+            "inbox_naive_p95_ms": naive["p95"],
+        },
+    )
 
 
 if __name__ == "__main__":

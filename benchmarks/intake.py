@@ -44,12 +44,16 @@ def photo_figures(runs: int) -> dict:
     functions = {"pipeline": process_photo, "naive": naive, "floor": floor}
     results = {name: median_ms(functions, data, runs) for name, data in inputs.items()}
     print(f"photo processing, median of {runs} runs (ms)")
-    print(f"{'input':<14}{'MB':>6}{'pipeline':>10}{'naive':>9}{'floor':>9}"
-          f"{'naive/pipe':>12}{'pipe/floor':>12}")
+    print(
+        f"{'input':<14}{'MB':>6}{'pipeline':>10}{'naive':>9}{'floor':>9}"
+        f"{'naive/pipe':>12}{'pipe/floor':>12}"
+    )
     for name, ms in results.items():
-        print(f"{name:<14}{len(inputs[name]) / 1e6:>6.2f}{ms['pipeline']:>10.1f}"
-              f"{ms['naive']:>9.1f}{ms['floor']:>9.1f}{ms['naive'] / ms['pipeline']:>12.2f}"
-              f"{ms['pipeline'] / ms['floor']:>12.2f}")
+        print(
+            f"{name:<14}{len(inputs[name]) / 1e6:>6.2f}{ms['pipeline']:>10.1f}"
+            f"{ms['naive']:>9.1f}{ms['floor']:>9.1f}{ms['naive'] / ms['pipeline']:>12.2f}"
+            f"{ms['pipeline'] / ms['floor']:>12.2f}"
+        )
     big = results["12 MP JPEG"]
     return {
         "photo_12mp_ms": round(big["pipeline"], 1),
@@ -92,12 +96,19 @@ def prepare(database_url: str) -> str:
 
 def multipart(photo: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    data = {"client_id": str(uuid.uuid4()), "category": "01-01",
-            "lon": 113.66 + random.uniform(0, 0.02), "lat": 34.785 + random.uniform(0, 0.01),
-            "accuracy_m": 8, "location_source": "device"}
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n"
-            f"{json.dumps(data)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
-            f"name=\"photos\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode()
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "category": "01-01",
+        "lon": 113.66 + random.uniform(0, 0.02),
+        "lat": 34.785 + random.uniform(0, 0.01),
+        "accuracy_m": 8,
+        "location_source": "device",
+    }
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="data"\r\n\r\n'
+        f"{json.dumps(data)}\r\n--{boundary}\r\nContent-Disposition: form-data; "
+        f'name="photos"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+    ).encode()
     return head + photo + f"\r\n--{boundary}--\r\n".encode(), boundary
 
 
@@ -113,14 +124,21 @@ def load_test(base: str, token: str, photo: bytes, seconds: float) -> dict:
         while time.monotonic() < stop:
             body, boundary = multipart(photo)
             start = time.perf_counter()
-            connection.request("POST", "/api/v1/reports", body=body, headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            connection.request(
+                "POST",
+                "/api/v1/reports",
+                body=body,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                },
+            )
             response = connection.getresponse()
             response.read()
             with lock:
                 (latencies if response.status == 201 else failures).append(
-                    time.perf_counter() - start if response.status == 201 else response.status)
+                    time.perf_counter() - start if response.status == 201 else response.status
+                )
         connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
@@ -130,8 +148,12 @@ def load_test(base: str, token: str, photo: bytes, seconds: float) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    return {"reports_per_s": len(latencies) / elapsed, "created": len(latencies),
-            "failures": len(failures), "p50_ms": statistics.median(latencies) * 1000}
+    return {
+        "reports_per_s": len(latencies) / elapsed,
+        "created": len(latencies),
+        "failures": len(failures),
+        "p50_ms": statistics.median(latencies) * 1000,
+    }
 
 
 def main() -> None:
@@ -149,10 +171,12 @@ def main() -> None:
         with gunicorn(database_url, workers=2) as base:
             load_test(base, token, photo, 3)  # warm-up: imports, routing index, pools
             result = load_test(base, token, photo, args.seconds)
-    print(f"\nend to end: POST /api/v1/reports, {len(photo) // 1000} KB photo, gunicorn 2 "
-          f"workers, {CLIENTS} clients: {result['reports_per_s']:.1f} reports/s "
-          f"(p50 {result['p50_ms']:.0f} ms, {result['created']} created, "
-          f"{result['failures']} failed)")
+    print(
+        f"\nend to end: POST /api/v1/reports, {len(photo) // 1000} KB photo, gunicorn 2 "
+        f"workers, {CLIENTS} clients: {result['reports_per_s']:.1f} reports/s "
+        f"(p50 {result['p50_ms']:.0f} ms, {result['created']} created, "
+        f"{result['failures']} failed)"
+    )
     figures["reports_per_s"] = round(result["reports_per_s"], 1)
     write_json(args.json_path, figures)
 

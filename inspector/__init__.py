@@ -48,7 +48,9 @@ def register_blueprints(app: Flask) -> None:
     from inspector.auth.routes import bp as auth_bp
     from inspector.cases.routes import bp as cases_bp
     from inspector.categories.routes import bp as categories_bp
+    from inspector.open311.routes import bp as open311_bp
     from inspector.reports.routes import bp as reports_bp
+    from inspector.supervision.routes import bp as supervision_bp
     from inspector.units.routes import bp as units_bp
     from inspector.zones.routes import bp as zones_bp
 
@@ -59,7 +61,9 @@ def register_blueprints(app: Flask) -> None:
         categories_bp,
         zones_bp,
         reports_bp,
+        supervision_bp,
         cases_bp,
+        open311_bp,
         frontend.bp,
     )
     for blueprint in blueprints:

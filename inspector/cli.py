@@ -93,6 +93,8 @@ def register(app: Flask) -> None:
     from inspector.cases.cli import calendar_cli, cases_cli, media_cli, route_all
     from inspector.categories.cli import categories_cli
     from inspector.demo.cli import demo_cli
+    from inspector.open311.cli import apikeys_cli
+    from inspector.supervision.cli import supervision_cli
     from inspector.units.cli import units_cli
     from inspector.zones.cli import route, rules_cli, zones_cli
 
@@ -109,6 +111,8 @@ def register(app: Flask) -> None:
         cases_cli,
         calendar_cli,
         media_cli,
+        supervision_cli,
+        apikeys_cli,
     )
     for command in commands:
         app.cli.add_command(command)

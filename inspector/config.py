@@ -55,6 +55,18 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "MAP_TILE_ATTRIBUTION": environ.get("MAP_TILE_ATTRIBUTION", ""),
         "MAP_CENTER": environ.get("MAP_CENTER", "113.6654,34.7579"),  # Zhengzhou
         "JSON_SORT_KEYS": False,
+        # Open311 GeoReport v2 (inspector/open311): reads need an API key unless public; a
+        # request's media_url is fetched only when allowed, and then only from public addresses
+        # unless OPEN311_FETCH_MEDIA_PRIVATE (a 12345 platform on the government network).
+        "JURISDICTION_ID": environ.get("JURISDICTION_ID", "zhengzhou"),
+        "OPEN311_PUBLIC_READ": _flag(environ.get("OPEN311_PUBLIC_READ", "0")),
+        "OPEN311_FETCH_MEDIA": _flag(environ.get("OPEN311_FETCH_MEDIA", "0")),
+        "OPEN311_FETCH_MEDIA_PRIVATE": _flag(environ.get("OPEN311_FETCH_MEDIA_PRIVATE", "0")),
+        "OPEN311_MEDIA_URL_SECONDS": int(environ.get("OPEN311_MEDIA_URL_SECONDS", "3600")),
+        "OPEN311_MAX_REQUESTS": int(environ.get("OPEN311_MAX_REQUESTS", "1000")),
+        "OPEN311_CONTACT": environ.get(
+            "OPEN311_CONTACT", "城市管理指挥中心 (city command centre)"
+        ),
     }
 
 

@@ -5,6 +5,8 @@ from geoalchemy2 import alembic_helpers
 from inspector.auth.models import ApiToken, LoginAttempt, User
 from inspector.cases.models import CalendarDay, Case, CaseEvent, CasePhoto
 from inspector.categories.models import Category, CategoryGroup
+from inspector.open311.models import Open311ApiKey, Open311Request
+from inspector.supervision.models import CaseDailyStats, CaseMapCell, EventDailyStats
 from inspector.units.models import Unit
 from inspector.zones.models import RoutingRule, RoutingState, Zone, ZoneLayer, ZonePart
 
@@ -12,11 +14,16 @@ __all__ = [
     "ApiToken",
     "CalendarDay",
     "Case",
+    "CaseDailyStats",
     "CaseEvent",
+    "CaseMapCell",
     "CasePhoto",
     "Category",
     "CategoryGroup",
+    "EventDailyStats",
     "LoginAttempt",
+    "Open311ApiKey",
+    "Open311Request",
     "RoutingRule",
     "RoutingState",
     "Unit",

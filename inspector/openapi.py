@@ -153,6 +153,10 @@ MULTIPART_WITH_PHOTOS = {
         }
     },
 }
+PERIOD = [
+    _query("from", "First day, YYYY-MM-DD (default: 30 days ago)"),
+    _query("to", "Last day, YYYY-MM-DD (default: today)"),
+]
 SESSION = {
     "type": "object",
     "properties": {"user": {"oneOf": [USER, {"type": "null"}]}, "csrf_token": {"type": "string"}},
@@ -466,6 +470,113 @@ def _paths() -> dict:
                     "200": {
                         "description": "JPEG (or the original's type)",
                         "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                },
+            },
+        },
+        "/api/v1/supervision/kpis": {
+            "get": _op(
+                "KPIs per district, unit or category for a period, with weekly trends",
+                "supervision",
+                "supervisor, admin",
+                params=[_query("group", "district (default), unit or category"), *PERIOD],
+            ),
+        },
+        "/api/v1/supervision/scores": {
+            "get": _op(
+                "District deduction scores, ranked (红黑榜)",
+                "supervision",
+                "supervisor, admin",
+                params=PERIOD,
+            ),
+        },
+        "/api/v1/supervision/scores/{district}": {
+            "get": _op(
+                "One district's score explained case by case",
+                "supervision",
+                "supervisor, admin",
+                params=[_path("district"), *PERIOD],
+            ),
+        },
+        "/api/v1/supervision/desk": {
+            "get": _op(
+                "Everything waiting for a supervisor: unrouted, disputes, extensions, "
+                "stale rectifications",
+                "supervision",
+                "supervisor, admin",
+            ),
+        },
+        "/api/v1/supervision/hotspots": {
+            "get": _op(
+                "Clusters of recurrences by place and category",
+                "supervision",
+                "supervisor, admin",
+                params=PERIOD,
+            ),
+        },
+        "/api/v1/supervision/map": {
+            "get": _op(
+                "Cases in a map view: grid counts below zoom 15, single cases above",
+                "supervision",
+                "supervisor, admin",
+                params=[
+                    _query("bbox", "minlon,minlat,maxlon,maxlat (WGS-84)"),
+                    _query("zoom", "Web map zoom 0-22", {"type": "integer"}),
+                    _query("state", "Comma-separated states"),
+                    _query("category", "Code or group"),
+                    _query("district", "Adcode"),
+                    _query("unit", "Unit code"),
+                    _query("overdue", "1"),
+                    _query("recurrence", "1 for recurrences only"),
+                    _query("from", "YYYY-MM-DD"),
+                    _query("to", "YYYY-MM-DD"),
+                ],
+            ),
+        },
+        "/api/v1/supervision/export.{fmt}": {
+            "get": {
+                **_op(
+                    "Export the filtered case list as csv (UTF-8 BOM), xlsx or geojson, streamed",
+                    "supervision",
+                    "supervisor, admin",
+                    params=[
+                        _path("fmt"),
+                        _query("state", "Comma-separated states"),
+                        _query("category", "Code or group"),
+                        _query("district", "Adcode"),
+                        _query("unit", "Unit code"),
+                        _query("overdue", "1"),
+                        _query("recurrence", "1"),
+                        _query("from", "YYYY-MM-DD"),
+                        _query("to", "YYYY-MM-DD"),
+                    ],
+                ),
+                "responses": {
+                    "200": {
+                        "description": "The file",
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/geo+json": {"schema": {"type": "object"}},
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            },
+                        },
+                    }
+                },
+            },
+        },
+        "/api/v1/supervision/brief": {
+            "get": {
+                **_op(
+                    "The printable weekly brief",
+                    "supervision",
+                    "supervisor, admin",
+                    params=[_query("week", "A day of the week (YYYY-MM-DD)")],
+                ),
+                "responses": {
+                    "200": {
+                        "description": "HTML",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
                     }
                 },
             },

@@ -38,9 +38,15 @@ def protect_cookie_writes() -> None:
     Requests carrying a bearer token authenticate with that token alone (the session cookie is
     ignored for them), and browsers never attach such a header cross-site, so they need none.
     """
-    if request.method in SAFE_METHODS or uses_bearer_token():
+    if request.method in SAFE_METHODS or uses_bearer_token() or is_open311():
         return
     csrf.protect()
+
+
+def is_open311() -> bool:
+    """Open311 writes authenticate with the `api_key` parameter alone and never read the session
+    cookie (GeoReport v2 clients are other servers, with no cookie and no CSRF token)."""
+    return request.path.startswith("/open311/")
 
 
 def uses_bearer_token() -> bool:

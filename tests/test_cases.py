@@ -212,7 +212,8 @@ def test_after_photos_far_from_the_case_are_refused(world):
         world["jinshui"], case, "rectify", lon=JINSHUI[0] + 0.01, lat=JINSHUI[1]
     )
     assert refused.status_code == 422
-    assert "m from the case" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["code"] == "too_far"
+    assert "米" in refused.get_json()["error"]["message"]  # said in Chinese by default
 
 
 def test_after_photos_taken_before_dispatch_are_refused(world, db_session):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -64,6 +65,15 @@ class Case(db.Model):
         Index("ix_cases_location", "location", postgresql_using="gist"),
         Index("ix_cases_unit_state_deadline", "unit_id", "state", "deadline_at"),
         Index("ix_cases_state_deadline", "state", "deadline_at"),
+        # Open cases by deadline: inboxes and the overdue views read these in deadline order.
+        Index("ix_cases_open_deadline", "deadline_at", postgresql_where=text("closed_at IS NULL")),
+        Index(
+            "ix_cases_open_category_deadline",
+            "category_code",
+            "deadline_at",
+            postgresql_include=["paused_at"],
+            postgresql_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -86,7 +96,7 @@ class Case(db.Model):
     location_source: Mapped[str] = mapped_column(String(10))
     captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reported_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
+        DateTime(timezone=True), server_default=func.now(), index=True
     )
 
     state: Mapped[str] = mapped_column(String(24), index=True)

@@ -26,6 +26,8 @@ from inspector.storage import MediaStore
 from inspector.zones.routing import RouteOutcome, RoutingInputError, route_point
 
 MAX_PHOTOS = 5
+# Other systems' requests (Open311) often come without a photo; the PWA's always carry 1 to 5.
+PHOTOLESS_SOURCES = ("open311",)
 MAX_DESCRIPTION = 2000
 FUTURE_TOLERANCE = timedelta(minutes=10)
 RECURRENCE_WINDOW = timedelta(days=30)
@@ -335,6 +337,8 @@ def submit_report(
     source: str = "pwa",
 ) -> Case:
     """Create the case (routed at once) with its photos and events; the caller commits."""
+    if not photos and source not in PHOTOLESS_SOURCES:
+        raise validation_error({"photos": _("1 to %(n)d photos", n=MAX_PHOTOS)})
     now = utcnow()
     x, y, crs, source_of_location = _location(report, photos)
     outcome = _route(x, y, crs, report)

@@ -1,0 +1,154 @@
+"""KPIs per district, unit or category for a period (PRODUCT.md section 6).
+
+- found: cases reported in the period (invalid ones excluded);
+- 按期结案率 on-time rate: cases closed on time / cases due in the period. "Due" uses the deadline
+  after granted extensions and dispute pauses; a case suspended by an open dispute is not due;
+- 结案率 closing rate: of the cases found in the period, the share closed;
+- 返工率 rework rate: failed verifications / verifications, events in the period;
+- disputes upheld and rejected (推诿), events in the period, counted for the unit that disputed;
+- average handling time: working hours used by cases closed in the period;
+- overdue now: open cases past their deadline and not paused.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from inspector.cases.clock import LOCAL_TZ
+from inspector.cases.models import Case
+from inspector.extensions import db
+from inspector.supervision.models import CaseDailyStats, EventDailyStats
+
+# Group keys on the rollups and on the cases table (for "overdue now", which moves with time).
+GROUPS = {"district": "district_code", "unit": "unit_id", "category": "category_code"}
+EMPTY = {
+    "found": 0,
+    "closed": 0,
+    "due": 0,
+    "closed_on_time": 0,
+    "verifications": 0,
+    "failed_verifications": 0,
+    "disputes_upheld": 0,
+    "disputes_rejected": 0,
+    "handling_minutes": 0.0,
+    "closed_in_period": 0,
+    "overdue_now": 0,
+}
+DAILY_SUMS = ("found", "closed", "due", "closed_on_time", "closed_in_period", "handling_minutes")
+EVENT_COUNTS = {
+    "verify_pass": ("verifications",),
+    "verify_fail": ("verifications", "failed_verifications"),
+    "dispute_upheld": ("disputes_upheld",),
+    "dispute_rejected": ("disputes_rejected",),
+}
+
+
+def kpis(group: str, start: datetime, end: datetime, now: datetime) -> list[dict]:
+    """One row per group key for the local days [start, end), with the rates."""
+    rows: dict = defaultdict(lambda: dict(EMPTY))
+    first, last = _day(start), _day(end)
+    _from_daily_stats(rows, group, first, last)
+    _from_event_stats(rows, group, first, last)
+    _overdue(rows, group, now)
+    return [_with_rates(name, counts) for name, counts in sorted(rows.items(), key=_sort_key)]
+
+
+def _day(moment: datetime):
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def _key(value):
+    """Rollups store "no district" as '' and "no unit" as 0."""
+    return None if value in ("", 0) else value
+
+
+def _sort_key(item):
+    return (item[0] is None, str(item[0]))
+
+
+def _with_rates(name, counts: dict) -> dict:
+    def rate(part, whole):
+        return round(part / whole, 4) if whole else None
+
+    return {
+        "key": name,
+        **counts,
+        "on_time_rate": rate(counts["closed_on_time"], counts["due"]),
+        "closing_rate": rate(counts["closed"], counts["found"]),
+        "rework_rate": rate(counts["failed_verifications"], counts["verifications"]),
+        "avg_handling_hours": (
+            round(counts["handling_minutes"] / 60 / counts["closed_in_period"], 2)
+            if counts["closed_in_period"]
+            else None
+        ),
+    }
+
+
+def _from_daily_stats(rows, group, first, last) -> None:
+    key = getattr(CaseDailyStats, GROUPS[group])
+    sums = [func.sum(getattr(CaseDailyStats, name)) for name in DAILY_SUMS]
+    query = (
+        select(key, *sums)
+        .where(CaseDailyStats.day >= first, CaseDailyStats.day < last)
+        .group_by(key)
+    )
+    for value, *totals in db.session.execute(query):
+        row = rows[_key(value)]
+        for name, total in zip(DAILY_SUMS, totals, strict=True):
+            row[name] += total or 0
+
+
+def _from_event_stats(rows, group, first, last) -> None:
+    key = getattr(EventDailyStats, GROUPS[group])
+    query = (
+        select(key, EventDailyStats.action, func.sum(EventDailyStats.n))
+        .where(EventDailyStats.day >= first, EventDailyStats.day < last)
+        .group_by(key, EventDailyStats.action)
+    )
+    for value, action, total in db.session.execute(query):
+        for name in EVENT_COUNTS[action]:
+            rows[_key(value)][name] += total or 0
+
+
+def _overdue(rows, group, now) -> None:
+    key = getattr(Case, GROUPS[group])
+    query = (
+        select(key, func.count())
+        .where(
+            Case.closed_at.is_(None),
+            Case.paused_at.is_(None),
+            Case.deadline_at < now,
+            Case.state.in_(("dispatched", "in_progress", "extension_requested")),
+        )
+        .group_by(key)
+    )
+    for value, count in db.session.execute(query):
+        rows[value]["overdue_now"] += count
+
+
+def weekly_trend(start: datetime, end: datetime) -> list[dict]:
+    """Per week (from Monday): cases found, closed, due and closed on time, for the charts."""
+    week = func.date_trunc("week", CaseDailyStats.day)
+    query = (
+        select(
+            week,
+            func.sum(CaseDailyStats.found),
+            func.sum(CaseDailyStats.closed),
+            func.sum(CaseDailyStats.due),
+            func.sum(CaseDailyStats.closed_on_time),
+        )
+        .where(CaseDailyStats.day >= _day(start), CaseDailyStats.day < _day(end))
+        .group_by(week)
+        .order_by(week)
+    )
+    return [
+        {
+            "week": w.date().isoformat(),
+            "found": found or 0,
+            "closed": closed or 0,
+            "due": due or 0,
+            "closed_on_time": on_time or 0,
+        }
+        for w, found, closed, due, on_time in db.session.execute(query)
+    ]

@@ -1,0 +1,59 @@
+"""Rollups kept by database triggers, so city-wide maps and KPIs never scan every case.
+
+The triggers (migration "supervision rollups") subtract a row's old contribution and add its new
+one on every insert, update and delete of a case, and count each case event as it is appended,
+so the rollups are exact at every commit, whatever writes the cases.
+"""
+
+from datetime import date
+
+from sqlalchemy import Date, Float, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspector.extensions import db
+
+# Map cell sizes in degrees per rollup level: level 1 for city views, level 2 for district views.
+MAP_LEVELS = {1: 0.05, 2: 0.01}
+
+
+class CaseMapCell(db.Model):
+    __tablename__ = "case_map_cells"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    category_group: Mapped[str] = mapped_column(String(4), primary_key=True)
+    state: Mapped[str] = mapped_column(String(24), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseDailyStats(db.Model):
+    """Per local day: found/closed by report day, due/on time by deadline day, handling by
+    closing day (invalid cases count nowhere; cases suspended by a dispute are not due)."""
+
+    __tablename__ = "case_daily_stats"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: no unit
+    category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    due: Mapped[int] = mapped_column(Integer, default=0)
+    closed_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    closed_in_period: Mapped[int] = mapped_column(Integer, default=0)
+    handling_minutes: Mapped[float] = mapped_column(Float, default=0)
+
+
+class EventDailyStats(db.Model):
+    """Per local day: verifications and dispute decisions, for the unit they count against."""
+
+    __tablename__ = "event_daily_stats"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    action: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)

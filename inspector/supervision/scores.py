@@ -1,0 +1,308 @@
+"""District deduction scores and the red/black list, explainable down to each case.
+
+score = 100 - D_find / max(1, exposure) x k - D_handle, with (per case reported in the period)
+  find   = base(category) x severity x context x recurrence
+  handle = overdue_per_period x base x periods overdue + rework_each x reworks
+           (+ rework_three_or_more when reworks >= 3) + rejected_dispute x disputes rejected
+and exposure = patrol days in the district (distinct inspector and local day with a report).
+Every parameter is in scoring.toml (or the file SCORING_FILE names).
+"""
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
+
+from inspector.cases import clock
+from inspector.cases.models import Case, CaseEvent
+from inspector.categories.models import Category
+from inspector.extensions import db
+
+DEFAULT_SCORING_FILE = Path(__file__).with_name("scoring.toml")
+
+
+def load_parameters() -> dict:
+    path = current_app.config.get("SCORING_FILE") or DEFAULT_SCORING_FILE
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@dataclass
+class CaseDeduction:
+    case_id: int
+    number: str
+    category: str
+    find: float
+    handle: float
+    why: list[str]
+
+
+@dataclass
+class DistrictScore:
+    district: str
+    exposure: int
+    find_total: float = 0.0
+    handle_total: float = 0.0
+    cases: list[CaseDeduction] = field(default_factory=list)
+    score: float = 100.0
+    band: str = ""
+
+
+def district_scores(
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    params: dict | None = None,
+    explain: bool = False,
+) -> list[DistrictScore]:
+    """Scores for every district with cases or patrols in the period, best first.
+
+    The totals are summed in SQL; only cases whose clock is still running are looked at one by
+    one (their overdue time depends on now and the working calendar). With `explain`, every
+    case's deduction is listed (the slower path behind "why this score").
+    """
+    params = params or load_parameters()
+    exposure = _patrol_days(start, end)
+    results = {district: DistrictScore(district, days) for district, days in exposure.items()}
+    if explain:
+        _explained(results, start, end, now, params)
+    else:
+        _summed(results, start, end, now, params)
+    for entry in results.values():
+        _finish(entry, params)
+    return sorted(results.values(), key=lambda entry: (-entry.score, entry.district))
+
+
+def explain_district(
+    district: str, start: datetime, end: datetime, now: datetime
+) -> DistrictScore | None:
+    return next(
+        (
+            entry
+            for entry in district_scores(start, end, now, explain=True)
+            if entry.district == district
+        ),
+        None,
+    )
+
+
+def _entry(results, district) -> DistrictScore:
+    return results.setdefault(district, DistrictScore(district, 0))
+
+
+def _explained(results, start, end, now, params) -> None:
+    calendar = clock.current_calendar()
+    rejected = _rejected_disputes(start, end)
+    for row, base in _cases(start, end):
+        used = clock.minutes_used(row, calendar, now)
+        deduction = case_deduction(row, base, used, rejected.get(row.id, 0), params)
+        entry = _entry(results, row.district_code)
+        entry.cases.append(deduction)
+        entry.find_total += deduction.find
+        entry.handle_total += deduction.handle
+
+
+def _summed(results, start, end, now, params) -> None:
+    rules = params["handling"]
+    in_period = and_(
+        Case.reported_at >= start,
+        Case.reported_at < end,
+        Case.state != "invalid",
+        Case.district_code.is_not(None),
+    )
+    severity = case(
+        *((Case.severity == name, value) for name, value in params["severity"].items()), else_=1.0
+    )
+    context = case(
+        (
+            Case.location_context.in_(params["context"]["evaluation_points"]),
+            params["context"]["multiplier"],
+        ),
+        else_=1.0,
+    )
+    recurrence = case(
+        (Case.recurrence_of_id.is_not(None), params["recurrence"]["multiplier"]), else_=1.0
+    )
+    stopped = or_(Case.closed_at.is_not(None), Case.paused_at.is_not(None))
+    overdue = case(
+        (
+            and_(stopped, Case.used_minutes > Case.budget_minutes),
+            rules["overdue_per_period"]
+            * Category.deduction_base
+            * func.ceil((Case.used_minutes - Case.budget_minutes) / Case.budget_minutes),
+        ),
+        else_=0.0,
+    )
+    rework = rules["rework_each"] * Case.rework_count + case(
+        (Case.rework_count >= 3, rules["rework_three_or_more"]), else_=0.0
+    )
+    query = (
+        select(
+            Case.district_code,
+            func.sum(Category.deduction_base * severity * context * recurrence),
+            func.sum(overdue + rework),
+        )
+        .join(Category, Category.code == Case.category_code)
+        .where(in_period)
+        .group_by(Case.district_code)
+    )
+    for district, find, handle in db.session.execute(query):
+        entry = _entry(results, district)
+        entry.find_total += find or 0
+        entry.handle_total += handle or 0
+    for district, count in _rejected_by_district(start, end):
+        _entry(results, district).handle_total += rules["rejected_dispute"] * count
+    _running_overdue(results, in_period, now, rules)
+
+
+def _running_overdue(results, in_period, now, rules) -> None:
+    """Open cases whose clock runs and whose deadline has passed: overdue periods so far."""
+    calendar = clock.current_calendar()
+    running = (
+        select(Case, Category.deduction_base)
+        .join(Category, Category.code == Case.category_code)
+        .where(
+            in_period,
+            Case.closed_at.is_(None),
+            Case.paused_at.is_(None),
+            Case.clock_started_at.is_not(None),
+            Case.deadline_at < now,
+        )
+    )
+    for row, base in db.session.execute(running):
+        periods = overdue_periods(clock.minutes_used(row, calendar, now), row.budget_minutes)
+        _entry(results, row.district_code).handle_total += (
+            rules["overdue_per_period"] * base * periods
+        )
+
+
+def _rejected_by_district(start, end):
+    return db.session.execute(
+        select(Case.district_code, func.count())
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            CaseEvent.action == "dispute_rejected",
+            Case.reported_at >= start,
+            Case.reported_at < end,
+            Case.state != "invalid",
+            Case.district_code.is_not(None),
+        )
+        .group_by(Case.district_code)
+    ).all()
+
+
+def case_deduction(
+    case: Case, base: float, used: float, rejected_disputes: int, params: dict
+) -> CaseDeduction:
+    why = [f"base {base:g}"]
+    severity = params["severity"].get(case.severity, 1.0)
+    why.append(f"severity {case.severity} x{severity:g}")
+    context = 1.0
+    if case.location_context in params["context"]["evaluation_points"]:
+        context = params["context"]["multiplier"]
+        why.append(f"evaluation point {case.location_context} x{context:g}")
+    recurrence = 1.0
+    if case.recurrence_of_id:
+        recurrence = params["recurrence"]["multiplier"]
+        why.append(f"recurrence x{recurrence:g}")
+    find = base * severity * context * recurrence
+    handle, handle_why = _handling(case, base, used, rejected_disputes, params["handling"])
+    return CaseDeduction(
+        case.id, case.number, case.category_code, round(find, 4), round(handle, 4), why + handle_why
+    )
+
+
+def _handling(
+    case: Case, base: float, used: float, rejected: int, rules: dict
+) -> tuple[float, list[str]]:
+    total, why = 0.0, []
+    periods = overdue_periods(used, case.budget_minutes)
+    if periods:
+        total += rules["overdue_per_period"] * base * periods
+        why.append(f"overdue {periods} period(s)")
+    if case.rework_count:
+        total += rules["rework_each"] * case.rework_count
+        why.append(f"rework x{case.rework_count}")
+        if case.rework_count >= 3:
+            total += rules["rework_three_or_more"]
+            why.append("rework 3+")
+    if rejected:
+        total += rules["rejected_dispute"] * rejected
+        why.append(f"推诿 x{rejected}")
+    return total, why
+
+
+def overdue_periods(used: float, budget: float | None) -> int:
+    """Whole deadline periods beyond the budget, rounded up (0 when on time)."""
+    if not budget or used <= budget:
+        return 0
+    return math.ceil((used - budget) / budget)
+
+
+def _finish(entry: DistrictScore, params: dict) -> None:
+    k = params["normalise"]["k"]
+    entry.score = round(100 - entry.find_total / max(1, entry.exposure) * k - entry.handle_total, 2)
+    bands = params["bands"]
+    entry.band = (
+        "red" if entry.score >= bands["red"] else ("black" if entry.score < bands["black"] else "")
+    )
+
+
+def _cases(start, end):
+    query = (
+        select(Case, Category.deduction_base)
+        .join(Category, Category.code == Case.category_code)
+        .where(
+            Case.reported_at >= start,
+            Case.reported_at < end,
+            Case.state != "invalid",
+            Case.district_code.is_not(None),
+        )  # unrouted cases outside every district
+        .order_by(Case.id)
+    )
+    return db.session.execute(query).all()
+
+
+def _rejected_disputes(start, end) -> dict[int, int]:
+    query = (
+        select(CaseEvent.case_id, func.count())
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            CaseEvent.action == "dispute_rejected",
+            Case.reported_at >= start,
+            Case.reported_at < end,
+        )
+        .group_by(CaseEvent.case_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def _patrol_days(start, end) -> dict[str, int]:
+    day = func.date(func.timezone("Asia/Shanghai", Case.reported_at))
+    pairs = (
+        select(Case.district_code, Case.reporter_id, day)
+        .where(Case.reported_at >= start, Case.reported_at < end, Case.district_code.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    query = select(pairs.c.district_code, func.count()).group_by(pairs.c.district_code)
+    return dict(db.session.execute(query).all())
+
+
+def as_dict(entry: DistrictScore, with_cases: bool = False) -> dict:
+    data = {
+        "district": entry.district,
+        "score": entry.score,
+        "band": entry.band,
+        "exposure_patrol_days": entry.exposure,
+        "find_deductions": round(entry.find_total, 4),
+        "handling_deductions": round(entry.handle_total, 4),
+        "cases": len(entry.cases),
+    }
+    if with_cases:
+        data["explanation"] = [deduction.__dict__ for deduction in entry.cases]
+    return data
