@@ -42,8 +42,11 @@ FROM generate_series(1, :total) AS g
 CROSS JOIN LATERAL (SELECT now() - (g % 1095) * interval '1 day' - random() * interval '1 day' AS t) AS tt
 CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(112.9 + random() * 1.2 + g * 0, 34.35 + random() * 0.55), 4326) AS pt) AS p
 CROSS JOIN LATERAL (SELECT code FROM categories ORDER BY code OFFSET (g % 60) LIMIT 1) AS cat
-CROSS JOIN LATERAL (SELECT (ARRAY['410102','410103','410104','410105','410106','410108','410122',
-    '410181','410182','410183','410184','410185'])[1 + g % 12] AS code) AS d
+CROSS JOIN LATERAL (
+    SELECT coalesce((SELECT z.district_code FROM zone_parts zp JOIN zones z ON z.id = zp.zone_id
+                     JOIN zone_layers l ON l.id = z.layer_id
+                     WHERE l.code = 'district' AND ST_Covers(zp.geom, p.pt) LIMIT 1), '') AS code
+) AS d
 """)
 
 VIEWS = {

@@ -1,6 +1,8 @@
 """Accessibility: axe-core finds no serious or critical WCAG 2 A/AA violation on the main screens.
 
-axe-core comes from the PWA's dev dependencies (pwa/node_modules, installed by `npm ci`).
+Capture (with its map), outbox, inbox and case (with its map) here; the verify list and the check
+panel in test_pwa_demo.py. axe-core comes from the PWA's dev dependencies (pwa/node_modules,
+installed by `npm ci`).
 """
 
 import re
@@ -46,6 +48,7 @@ def test_capture_and_outbox_screens_have_no_serious_accessibility_violations(
     page.context.set_geolocation(HERE)
     log_in_ready(page, live_server, committed_user("inspector")[0])
     page.get_by_role("link", name="新上报").click()
+    expect(page.locator(".map__canvas[data-ready] .map-pin")).to_be_visible()
     page.locator("#capture-camera").set_input_files(photo_file("a.jpg", jpeg(800, 600)))
     expect(page.locator(".photos__img")).to_have_count(1)
     page.get_by_label(re.compile("搜索类别")).fill("lj")
@@ -70,6 +73,7 @@ def test_inbox_and_case_screens_have_no_serious_accessibility_violations(
     assert serious_violations(page) == []
     page.locator(".case-row", has_text=case["number"]).click()
     expect(page.get_by_role("button", name="签收")).to_be_visible()
+    expect(page.locator(".map__canvas[data-ready] path.map-case")).to_have_count(1)
     assert serious_violations(page) == []
     page.get_by_role("button", name="申请回退").click()
     assert serious_violations(page) == []

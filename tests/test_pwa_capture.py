@@ -45,12 +45,15 @@ def log_in_ready(page, live_server, username):
         log_in(page, live_server, username)
 
 
-def jpeg(width: int, height: int) -> bytes:
+def jpeg(width: int, height: int, orientation: int = 1) -> bytes:
     from PIL import Image
 
     image = Image.radial_gradient("L").resize((width, height)).convert("RGB")
+    exif = Image.Exif()
+    if orientation != 1:
+        exif[0x0112] = orientation
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
+    image.save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
 
 
@@ -197,16 +200,18 @@ def test_photos_are_shrunk_upright_and_kept_as_array_buffers_before_queueing(
 ):
     portrait = shared_photo("orient6_portrait.jpg")  # stored 600x450, shown upright
     big = jpeg(4000, 3000)
+    turned = jpeg(3000, 2000, orientation=6)  # a phone held upright: stored sideways
     log_in_ready(phone, live_server, inspector)
     phone.context.set_offline(True)
-    new_report(phone, [photo_file("big.jpg", big), portrait])
+    new_report(phone, [photo_file("big.jpg", big), portrait, photo_file("turned.jpg", turned)])
     expect(outbox_items(phone)).to_have_count(1)
-    first, second = stored_photos(phone)
-    assert first["isArrayBuffer"] and second["isArrayBuffer"]
+    first, second, third = stored_photos(phone)
+    assert first["isArrayBuffer"] and second["isArrayBuffer"] and third["isArrayBuffer"]
     assert (first["width"], first["height"]) == (1600, 1200)
     assert first["type"] == "image/jpeg"
     assert first["bytes"] < len(big) / 3
     assert (second["width"], second["height"]) == (450, 600)  # EXIF orientation 6 applied
+    assert third["width"] in (1066, 1067) and third["height"] == 1600  # upright, long edge 1600
     phone.context.set_offline(False)
     expect(outbox_items(phone)).to_have_count(0)
 

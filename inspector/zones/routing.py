@@ -166,25 +166,30 @@ def _outcome(index, lon, lat, zone_ids, distance, projected, category, accuracy_
 
 
 def _check_uncertainty(index, outcome, zone_ids, projected, radius, category, context) -> None:
-    """Unrouted when the other side of a boundary inside the uncertainty circle differs."""
+    """Unrouted when the other side of a boundary inside the uncertainty circle differs.
+
+    Every side reachable within the circle is tried (crossing each boundary alone, and all at
+    once); the units found there become the candidates a supervisor chooses from.
+    """
     near = index.zones_with_boundary_within(projected[0], projected[1], radius)
     inside = set(zone_ids)
     alternatives = [tuple(sorted(inside ^ {zone})) for zone in near]
     alternatives.append(tuple(sorted(inside ^ set(near))))
-    for alternative in alternatives:
-        other = decide(index, alternative, category, context)
-        if other.unit is None or other.unit.id != outcome.unit.id:
-            crossed = [index.zones[z].name for z in near]
-            theirs = other.unit.name_zh if other.unit else "no unit"
-            outcome.candidates = [outcome.unit] + ([other.unit] if other.unit else [])
-            outcome.reason = (
-                f"uncertainty circle of {radius:g} m crosses the boundary of "
-                f"{', '.join(crossed)} ({outcome.boundary_distance_m:.1f} m away): "
-                f"{outcome.unit.name_zh} on one side, {theirs} on the other"
-            )
-            outcome.status = "unrouted"
-            outcome.unit = None
-            return
+    others = [decide(index, alternative, category, context).unit for alternative in alternatives]
+    differing = [unit for unit in others if unit is None or unit.id != outcome.unit.id]
+    if not differing:
+        return
+    units = {unit.id: unit for unit in differing if unit is not None}
+    theirs = ", ".join(unit.name_zh for unit in units.values()) or "no unit"
+    crossed = ", ".join(index.zones[z].name for z in near)
+    outcome.candidates = [outcome.unit, *units.values()]
+    outcome.reason = (
+        f"uncertainty circle of {radius:g} m crosses the boundary of {crossed} "
+        f"({outcome.boundary_distance_m:.1f} m away): {outcome.unit.name_zh} on one side, "
+        f"{theirs} on the other"
+    )
+    outcome.status = "unrouted"
+    outcome.unit = None
 
 
 def decide(index: RoutingIndex, zone_ids: tuple[int, ...], category, context) -> Decision:

@@ -193,8 +193,23 @@ function withQuery(path, query) {
   return search ? `${path}?${search}` : path;
 }
 
+/** @returns {Promise<import('./config.js').ClientConfig>} map settings, contexts, severities */
+export async function getClientConfig() {
+  return request('/api/v1/client-config');
+}
+
 /**
- * @param {{state?: string, page?: number, per_page?: number}} [query]
+ * The current zones of a layer, for outlines on the map.
+ * @param {string} layer e.g. `district`
+ * @returns {Promise<import('geojson').FeatureCollection>}
+ */
+export async function getZones(layer) {
+  return request(withQuery('/api/v1/zones', { layer }));
+}
+
+/**
+ * @param {{state?: string, page?: number, per_page?: number, near?: string}} [query]
+ *   near: `lon,lat` lists the nearest first
  * @returns {Promise<{cases: Case[], total: number, page: number}>}
  */
 export async function getCases(query = {}) {

@@ -1,5 +1,6 @@
 // @ts-check
-// The device position while a screen needs it (capture, rectify): watched, never cached for long.
+// The device position while a screen needs it (capture, rectify, verify): watched, never cached
+// for long. The screens that show it (the place box, a map) listen until they are replaced.
 
 /**
  * @typedef {{lon: number, lat: number, accuracy: number, at: number}} Fix
@@ -11,17 +12,21 @@
 let location = { status: 'idle', fix: null };
 /** @type {number | null} */
 let watchId = null;
-/** @type {((location: Location) => void) | null} the screen showing it (one at a time) */
-let listener = null;
+/** @type {Set<(location: Location) => void>} the parts of the screen showing it */
+const listeners = new Set();
 
 /** @returns {Location} */
 export function currentLocation() {
   return location;
 }
 
-/** @param {((location: Location) => void) | null} callback */
+/**
+ * @param {(location: Location) => void} callback called on every change
+ * @returns {() => void} stop listening
+ */
 export function onLocation(callback) {
-  listener = callback;
+  listeners.add(callback);
+  return () => listeners.delete(callback);
 }
 
 export function startLocating() {
@@ -44,7 +49,7 @@ export function startLocating() {
 export function stopLocating() {
   stopWatching();
   location = { status: 'idle', fix: null };
-  listener = null;
+  listeners.clear();
 }
 
 /** @param {GeolocationPosition} position */
@@ -73,5 +78,5 @@ function stopWatching() {
 /** @param {Location} next */
 function update(next) {
   location = next;
-  listener?.(next);
+  listeners.forEach((listener) => listener(next));
 }

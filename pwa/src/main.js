@@ -2,21 +2,24 @@
 // The app: which screen to show, the state the screens are drawn from, and what they can do.
 import './styles.css';
 import * as api from './api.js';
+import { loadClientConfig } from './config.js';
 import { initLanguage, localName, onLanguageChange, t } from './i18n.js';
-import { startLocating, stopLocating } from './location.js';
+import { currentLocation, onLocation, startLocating, stopLocating } from './location.js';
 import * as outbox from './outbox.js';
 import * as store from './store.js';
 import { registerServiceWorker } from './sw-register.js';
 import { caseScreen, newActionDraft } from './ui/case.js';
 import { casesScreen } from './ui/cases.js';
-import { captureScreen, newCaptureDraft, reportData } from './ui/capture.js';
+import { captureScreen, newCaptureDraft, photosMeta, reportData } from './ui/capture.js';
 import { findCategory, rememberCategory } from './ui/categories.js';
 import { disposeScreen, h } from './ui/dom.js';
-import { canReport, homeScreen } from './ui/home.js';
+import { canReport, canVerify, homeScreen } from './ui/home.js';
 import { loginScreen, newLoginDraft } from './ui/login.js';
 import { releasePhotos } from './ui/photos.js';
 import { loadingScreen, offlineScreen } from './ui/startup.js';
 import { showConnectivity } from './ui/topbar.js';
+import { verifyScreen } from './ui/verify.js';
+import { loadOutlines } from './zones.js';
 
 /**
  * @typedef {'loading' | 'offline' | 'login' | 'app'} Phase
@@ -42,8 +45,12 @@ const state = {
   capture: newCaptureDraft(),
   /** @type {{list: import('./ui/cases.js').CaseList | null, error: string}} */
   cases: { list: null, error: '' },
+  /** @type {{list: import('./ui/verify.js').VerifyList | null, error: string}} */
+  verify: { list: null, error: '' },
   /** @type {import('./ui/case.js').CaseView | null} */
   caseView: null,
+  /** the list a case was opened from: its back link leads there */
+  caseBack: '/cases',
   /** @type {(() => void) | null} switches to a new version of the app, once one is waiting */
   applyUpdate: null,
 };
@@ -73,6 +80,10 @@ function appScreen(user) {
       { submit: submitReport, addToCase, nearby: api.getNearby, reloadCategories: loadCategories },
     );
   }
+  if (path === '/verify' && canVerify(user)) {
+    return verifyScreen({ ...state.verify, categories: state.categories },
+      { reload: loadVerify, open: (id) => navigate(`/cases/${id}`) });
+  }
   if (path === '/cases') {
     const title = t(user.role === 'staff' ? 'home.inbox'
       : user.role === 'inspector' ? 'home.my_reports' : 'home.cases');
@@ -86,7 +97,7 @@ function appScreen(user) {
       reload: () => loadCase(/** @type {number} */ (state.caseView?.id)),
       login: showLogin,
       redraw: render,
-    }, state.categories);
+    }, state.categories, state.caseBack);
   }
   return homeScreen(
     { user, logoutError: state.logoutError, flash: state.flash },
@@ -131,6 +142,9 @@ function pendingNote() {
 
 /** @param {string} path */
 function navigate(path) {
+  if (CASE_PATH.test(path)) {
+    state.caseBack = window.location.pathname === '/verify' ? '/verify' : '/cases';
+  }
   if (path !== window.location.pathname) {
     window.history.pushState(null, '', path);
   }
@@ -146,6 +160,10 @@ function enterRoute() {
   }
   if (path === '/new') {
     startLocating();
+  } else if (path === '/verify') {
+    startLocating();
+    loadVerify();
+    onLocation(listNearestFirst);
   } else if (path === '/cases') {
     loadCases();
   } else {
@@ -169,11 +187,15 @@ document.addEventListener('click', (event) => {
 
 // -- session ---------------------------------------------------------------------------------
 
+/** @type {Promise<boolean> | null} the client config, asked for once at start */
+let configLoaded = null;
+
 async function loadSession() {
   state.phase = 'loading';
   render();
+  configLoaded ??= loadClientConfig();
   try {
-    const session = await api.getSession();
+    const [session] = await Promise.all([api.getSession(), configLoaded]);
     session.user ? showApp(session.user) : showLogin();
   } catch (error) {
     if (state.lastUser && error instanceof api.ApiError && error.status === 0) {
@@ -210,6 +232,9 @@ async function logout() {
 
 /** @param {api.User} user */
 function showApp(user) {
+  if (state.user?.username !== user.username) {
+    state.verify = { list: null, error: '' }; // another user's list must not show
+  }
   state.phase = 'app';
   state.user = user;
   state.lastUser = user;
@@ -217,6 +242,7 @@ function showApp(user) {
   store.cachePut('user', user).catch(() => {});
   outbox.setOwner(user.username);
   loadCategories();
+  loadOutlines();
   enterRoute();
 }
 
@@ -281,6 +307,46 @@ async function loadCases() {
   }
 }
 
+let verifyLoading = false;
+
+/** The rectified cases waiting for this user's check, nearest first when the phone knows. */
+async function loadVerify() {
+  const key = `verify:${state.user?.username}`;
+  const { fix } = currentLocation();
+  const near = fix ? `${fix.lon.toFixed(6)},${fix.lat.toFixed(6)}` : undefined;
+  state.verify = { list: state.verify.list, error: '' };
+  verifyLoading = true;
+  try {
+    const data = await api.getCases({ state: 'rectified', per_page: 100, ...(near ? { near } : {}) });
+    state.verify.list = { cases: data.cases, total: data.total, stale: false, near: Boolean(near) };
+    store.cachePut(key, data).catch(() => {});
+  } catch (error) {
+    if (sessionEnded(error)) {
+      return;
+    }
+    const cached = await store.cacheGet(key).catch(() => null);
+    state.verify.list = cached
+      ? { cases: cached.cases, total: cached.total, stale: true, near: false }
+      : null;
+    state.verify.error = messageOf(error);
+  } finally {
+    verifyLoading = false;
+  }
+  if (window.location.pathname === '/verify') {
+    render();
+    listNearestFirst();
+  }
+}
+
+/** Listed before the phone knew where it is: ask again, nearest first, once it knows. */
+function listNearestFirst() {
+  const { list, error } = state.verify;
+  if (currentLocation().fix && list && !list.near && !error && !verifyLoading
+    && window.location.pathname === '/verify') {
+    loadVerify();
+  }
+}
+
 /** @param {number} id */
 function openCase(id) {
   if (state.caseView?.id !== id) {
@@ -303,7 +369,8 @@ async function loadCase(id) {
     if (sessionEnded(error)) {
       return;
     }
-    view.case ??= state.cases.list?.cases.find((item) => item.id === id) ?? null;
+    view.case ??= state.cases.list?.cases.find((item) => item.id === id)
+      ?? state.verify.list?.cases.find((item) => item.id === id) ?? null;
     view.error = view.case ? '' : messageOf(error);
   }
   // Redraw unless a form is open: what the user is typing must not be wiped.
@@ -360,6 +427,7 @@ async function submitReport(draft) {
 async function addToCase(found, draft) {
   await outbox.enqueue('add_photos', {
     caseId: found.id,
+    data: { photos_meta: photosMeta(draft.photos) },
     photos: storedPhotos(draft.photos),
     label: found.number,
   });
@@ -409,6 +477,9 @@ function onOutboxEvent(event) {
   }
   if (path === '/cases') {
     loadCases();
+  }
+  if (path === '/verify' && event.item.kind === 'verify') {
+    loadVerify();
   }
 }
 

@@ -2,8 +2,8 @@
 // The new report: photos, place, category, severity, context, note; then into the outbox.
 // Before that, while online, open cases of the same category nearby are offered
 // ("same problem: add my photo"), so that one problem does not become five cases.
-import { CONTEXTS } from '../data/contexts.js';
-import { localName, t } from '../i18n.js';
+import { clientConfig } from '../config.js';
+import { localName, named, t } from '../i18n.js';
 import { categoryPicker } from './categories.js';
 import { h } from './dom.js';
 import { photoPicker, photosReady } from './photos.js';
@@ -18,7 +18,7 @@ import { topBar } from './topbar.js';
  *   photos: PickedPhoto[],
  *   manual: {lon: string, lat: string} | null,
  *   picker: import('./categories.js').PickerDraft,
- *   severity: 'normal' | 'serious' | 'severe',
+ *   severity: string,
  *   context: string,
  *   note: string,
  *   nearby: {key: string, cases: Case[]} | null,
@@ -32,7 +32,6 @@ import { topBar } from './topbar.js';
  * }} CaptureActions
  */
 
-const SEVERITIES = /** @type {const} */ (['normal', 'serious', 'severe']);
 export const NOTE_MAX = 2000;
 
 /** @returns {CaptureDraft} */
@@ -79,6 +78,7 @@ export function reportData(draft) {
     location_source: place.source,
     captured_at: isoWithOffset(first.takenAt || first.pickedAt),
     severity: draft.severity,
+    photos_meta: photosMeta(draft.photos),
   };
   if (draft.context) {
     data.context = draft.context;
@@ -108,6 +108,7 @@ export function captureScreen({ draft, categories, categoriesError }, actions) {
     alert.textContent = message;
   };
   const changed = () => {
+    place.refresh(); // a photo's GPS may be the place now
     showError('');
     drawNearby();
     checkNearby();
@@ -170,7 +171,7 @@ export function captureScreen({ draft, categories, categoriesError }, actions) {
     await actions.addToCase(found, draft);
   };
 
-  const place = placeBox(draft, { manual: true, onChange: changed });
+  const place = placeBox(draft, { manual: true, map: true, onChange: changed });
   const form = h('form', {
     className: 'screen__body',
     attrs: { novalidate: true, 'aria-labelledby': 'capture-title' },
@@ -244,7 +245,7 @@ function section(name, title, body) {
 function severityField(draft) {
   return h('fieldset', { className: 'choice' },
     h('legend', { className: 'form-section__title' }, t('capture.severity')),
-    ...SEVERITIES.map((severity) => {
+    ...clientConfig().severities.map((severity) => {
       const radio = h('input', {
         className: 'check__box',
         attrs: { type: 'radio', name: 'severity', value: severity, id: `severity-${severity}` },
@@ -252,7 +253,7 @@ function severityField(draft) {
       });
       radio.checked = draft.severity === severity;
       return h('label', { className: 'check', attrs: { for: `severity-${severity}` } },
-        radio, h('span', {}, t(`severity.${severity}`)));
+        radio, h('span', {}, named('severity', severity)));
     }),
   );
 }
@@ -267,7 +268,7 @@ function contextField(draft) {
     } },
   },
   h('option', { attrs: { value: '' } }, t('capture.context_none')),
-  ...CONTEXTS.map((context) => h('option', { attrs: { value: context.code } }, localName(context))));
+  ...clientConfig().contexts.map((context) => h('option', { attrs: { value: context.code } }, localName(context))));
   select.value = draft.context;
   return h('div', { className: 'field' },
     h('label', { className: 'field__label', attrs: { for: 'capture-context' } }, t('capture.context')),
@@ -287,6 +288,20 @@ function noteField(draft) {
   return h('div', { className: 'field' },
     h('label', { className: 'field__label', attrs: { for: 'capture-note' } }, t('capture.note')),
     note);
+}
+
+/**
+ * What the phone read from each original before shrinking it (the copy sent has no EXIF), in
+ * photo order, as the API's `photos_meta` takes it.
+ * @param {PickedPhoto[]} photos
+ * @returns {Array<{taken_at: string | null, lon: number | null, lat: number | null}>}
+ */
+export function photosMeta(photos) {
+  return photos.map((picked) => ({
+    taken_at: picked.takenAt ? isoWithOffset(picked.takenAt) : null,
+    lon: picked.gps?.lon ?? null,
+    lat: picked.gps?.lat ?? null,
+  }));
 }
 
 /**

@@ -1,12 +1,16 @@
 // @ts-check
-// One case: its facts, photos and timeline; for unit staff also accept, dispute, request an
-// extension and rectify with after-photos. Actions go through the outbox like reports.
+// One case: its facts, a map, photos and timeline; for unit staff also accept, dispute, request
+// an extension and rectify with after-photos; for inspectors the check of a fix (pass or fail,
+// with photos). Actions go through the outbox like reports.
+import { maxDistance } from '../config.js';
+import { metres } from '../geo.js';
 import { formatDateTime, localName, named, t } from '../i18n.js';
-import { startLocating } from '../location.js';
-import { isoWithOffset } from './capture.js';
+import { currentLocation, onLocation, startLocating } from '../location.js';
+import { isoWithOffset, photosMeta } from './capture.js';
 import { lightChip, stateChip } from './cases.js';
 import { categoryName } from './categories.js';
-import { h } from './dom.js';
+import { h, whileShown } from './dom.js';
+import { mapBox } from './map.js';
 import { outboxPanel } from './outbox.js';
 import { photoPicker, photosReady } from './photos.js';
 import { chosenPlace, placeBox } from './place.js';
@@ -64,14 +68,16 @@ export function newActionDraft() {
  * @param {User} user
  * @param {CaseActions} actions
  * @param {import('../api.js').CategoryGroup[] | null} categories
+ * @param {string} back the list this case was opened from
  */
-export function caseScreen(view, user, actions, categories) {
+export function caseScreen(view, user, actions, categories, back = '/cases') {
   const item = view.case;
   return h('div', { className: 'screen screen--case' },
-    topBar({ back: '/cases' }),
+    topBar({ back }),
     h('main', { className: 'screen__body' },
       h('div', { className: 'content' },
         item ? caseSummary(item, categories) : loading(view.error, actions.reload),
+        item?.location ? caseMap(item) : null,
         item ? caseActions(item, user, view, actions) : null,
         outboxPanel({ onLogin: actions.login, caseId: view.id }),
         item ? casePhotos(item) : null,
@@ -122,6 +128,50 @@ function caseSummary(item, categories) {
       item.description ? fact(t('case.description'), item.description) : null,
     ),
   );
+}
+
+/** The device position as the maps show it, while a panel is locating. */
+function devicePosition() {
+  const { fix } = currentLocation();
+  return fix ? { lon: fix.lon, lat: fix.lat, accuracy: fix.accuracy } : null;
+}
+
+/**
+ * The case on the map with its accuracy, the zone outlines, and the user while locating.
+ * @param {Case} item
+ */
+function caseMap(item) {
+  const place = /** @type {NonNullable<Case['location']>} */ (item.location);
+  const map = mapBox({
+    label: t('map.label_case', { number: item.number }),
+    points: [{ id: item.id, lon: place.lon, lat: place.lat, accuracy: place.accuracy_m,
+      label: item.number }],
+    position: devicePosition(),
+  });
+  whileShown(onLocation(() => map.setPosition(devicePosition())));
+  return h('section', { className: 'case__map', attrs: { 'aria-labelledby': 'case-map' } },
+    h('h2', { className: 'form-section__title visually-hidden', attrs: { id: 'case-map' } },
+      t('case.map')),
+    map.element);
+}
+
+/**
+ * "You are about 12 m from the case", kept up to date while the panel is open.
+ * @param {Case} item
+ */
+function distanceLine(item) {
+  const line = h('p', { className: 'place__distance', attrs: { 'aria-live': 'polite' } });
+  const draw = () => {
+    const { fix } = currentLocation();
+    const meters = fix && item.location ? Math.round(metres(fix, item.location)) : null;
+    line.textContent = meters === null ? ''
+      : t(meters > maxDistance() ? 'staff.too_far' : 'staff.distance',
+        { meters, limit: maxDistance() });
+    line.classList.toggle('alert', meters !== null && meters > maxDistance());
+  };
+  whileShown(onLocation(draw));
+  draw();
+  return line;
 }
 
 /** @param {Case} item */
@@ -223,11 +273,15 @@ function panelForm(item, view, actions, close) {
   };
   /** @type {Record<PanelName, () => (HTMLElement | null)[]>} */
   const fields = {
-    verify: () => [
-      resultField(draft),
-      photoPicker('verify', draft.photos, () => fail('')),
-      textArea('action-note', t('verify.note'), draft.note, (value) => { draft.note = value; }),
-    ],
+    verify: () => {
+      startLocating(); // where the check was made goes with it, when the phone knows
+      return [
+        resultField(draft),
+        h('p', { className: 'form-section__title' }, t('verify.photos')),
+        photoPicker('verify', draft.photos, () => fail('')),
+        textArea('action-note', t('verify.note'), draft.note, (value) => { draft.note = value; }),
+      ];
+    },
     dispute: () => [unitField(view, item), reasonField(draft)],
     extension: () => [deadlineField(draft), reasonField(draft)],
     rectify: () => {
@@ -235,6 +289,7 @@ function panelForm(item, view, actions, close) {
       return [
         photoPicker('rectify', draft.photos, () => fail('')),
         placeBox(draft, { manual: false, onChange: () => {} }).element,
+        distanceLine(item),
         noteField(draft),
       ];
     },
@@ -250,7 +305,7 @@ function panelForm(item, view, actions, close) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const ready = panelData(panel, draft);
+    const ready = panelData(panel, draft, item);
     if ('problem' in ready) {
       fail(ready.problem);
       return;
@@ -267,9 +322,10 @@ function panelForm(item, view, actions, close) {
 /**
  * @param {PanelName} panel
  * @param {ActionDraft} draft
+ * @param {Case} item
  * @returns {{kind: ActionKind, data: Record<string, unknown>} | {problem: string}}
  */
-export function panelData(panel, draft) {
+export function panelData(panel, draft, item) {
   const reason = draft.reason.trim();
   if (panel === 'verify') {
     return verifyData(draft);
@@ -296,8 +352,14 @@ export function panelData(panel, draft) {
   if (!place) {
     return { problem: t('staff.need_place') };
   }
+  // The server refuses after-photos taken too far from the case: say so now, not after a sync.
+  const meters = item.location ? Math.round(metres(place, item.location)) : 0;
+  if (meters > maxDistance()) {
+    return { problem: t('staff.too_far', { meters, limit: maxDistance() }) };
+  }
   return { kind: 'rectify',
-    data: { note: draft.note.trim(), lon: place.lon, lat: place.lat, accuracy_m: place.accuracy_m } };
+    data: { note: draft.note.trim(), lon: place.lon, lat: place.lat, accuracy_m: place.accuracy_m,
+      photos_meta: photosMeta(draft.photos) } };
 }
 
 /** @param {ActionDraft} draft */
@@ -312,7 +374,16 @@ function verifyData(draft) {
   if (draft.photos.length && !photosReady(draft.photos)) {
     return { problem: t('photos.preparing') };
   }
-  return { kind: /** @type {const} */ ('verify'), data: { result: draft.result, note } };
+  /** @type {Record<string, unknown>} */
+  const data = { result: draft.result, note };
+  if (draft.photos.length) {
+    data.photos_meta = photosMeta(draft.photos);
+  }
+  const { fix } = currentLocation();
+  if (fix) {
+    Object.assign(data, { lon: fix.lon, lat: fix.lat, accuracy_m: Math.round(fix.accuracy) });
+  }
+  return { kind: /** @type {const} */ ('verify'), data };
 }
 
 /** @param {ActionDraft} draft */

@@ -1,5 +1,6 @@
 // @ts-check
-// The home screen: who is logged in, the one big action of their role, the outbox, logging out.
+// The home screen: who is logged in, the one big action of their role, the lists, the outbox,
+// logging out.
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 import { outboxPanel } from './outbox.js';
@@ -13,6 +14,11 @@ import { topBar } from './topbar.js';
 
 /** @param {User} user */
 export function canReport(user) {
+  return user.role !== 'staff';
+}
+
+/** Inspectors check the fixes of their reports (supervisors may check any). @param {User} user */
+export function canVerify(user) {
   return user.role !== 'staff';
 }
 
@@ -45,6 +51,7 @@ function mainActions(user) {
     }, text);
   return h('nav', { className: 'home-actions', attrs: { 'aria-label': t('home.actions') } },
     canReport(user) ? link('/new', t('home.new_report'), true) : null,
+    canVerify(user) ? link('/verify', t('home.verify')) : null,
     link('/cases', t(user.role === 'staff' ? 'home.inbox' : user.role === 'inspector'
       ? 'home.my_reports' : 'home.cases'), user.role === 'staff'),
   );

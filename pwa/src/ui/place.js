@@ -1,16 +1,18 @@
 // @ts-check
 // Where the problem is: the device position with its accuracy, else the first photo's EXIF GPS,
-// else coordinates typed in by hand (location_source "manual").
-// TODO(issue 6): a map with a pin to drag, once tiles can be served under the CSP.
+// else a place set by hand (location_source "manual"): the pin dragged (or the map tapped), or
+// coordinates typed in, which is also the way without a map or a pointer.
 import { currentLocation, onLocation } from '../location.js';
 import { t } from '../i18n.js';
-import { fill, h } from './dom.js';
+import { fill, h, whileShown } from './dom.js';
+import { mapBox } from './map.js';
 
 /**
  * @typedef {import('./photos.js').PickedPhoto} PickedPhoto
  * @typedef {{photos: PickedPhoto[], manual: {lon: string, lat: string} | null}} PlaceDraft
  * @typedef {{lon: number, lat: number, accuracy_m: number | null,
  *   source: 'device' | 'exif' | 'manual'}} Place
+ * @typedef {{element: HTMLElement, draw: () => void, refresh: () => void}} PlaceBox
  */
 
 /**
@@ -33,13 +35,38 @@ export function chosenPlace(draft) {
   return gps ? { ...gps, accuracy_m: null, source: 'exif' } : null;
 }
 
+/** The device position as the map shows it. */
+function devicePosition() {
+  const { fix } = currentLocation();
+  return fix ? { lon: fix.lon, lat: fix.lat, accuracy: fix.accuracy } : null;
+}
+
 /**
  * @param {PlaceDraft} draft
- * @param {{manual: boolean, onChange: () => void}} options manual: offer typing coordinates
- * @returns {{element: HTMLElement, draw: () => void}}
+ * @param {{manual: boolean, map?: boolean, onChange: () => void}} options manual: offer setting
+ *   the place by hand; map: show the map with the position and a draggable pin
+ * @returns {PlaceBox} refresh: after the photos changed (their GPS may be the place now)
  */
-export function placeBox(draft, { manual, onChange }) {
-  const box = h('div', { className: 'place', attrs: { 'aria-live': 'polite' } });
+export function placeBox(draft, { manual, map = false, onChange }) {
+  const box = h('div', { className: 'place__text', attrs: { 'aria-live': 'polite' } });
+
+  const pinAt = () => {
+    const place = chosenPlace(draft);
+    return place ? { lon: place.lon, lat: place.lat } : null;
+  };
+  const where = map
+    ? mapBox({
+      label: t('map.label_capture'),
+      position: devicePosition(),
+      pin: pinAt(),
+      onPin: (moved) => {
+        // The user put the pin somewhere: that is the place now, set by hand.
+        draft.manual = { lon: moved.lon.toFixed(6), lat: moved.lat.toFixed(6) };
+        draw();
+        onChange();
+      },
+    })
+    : null;
 
   const useManual = () => {
     const place = chosenPlace(draft);
@@ -54,13 +81,19 @@ export function placeBox(draft, { manual, onChange }) {
   const useDevice = () => {
     draft.manual = null;
     draw();
+    where?.setPin(pinAt());
+    onChange();
+  };
+  const typed = () => {
+    where?.setPin(pinAt()); // follow the typed coordinates while they are valid
     onChange();
   };
 
+  const status = () => h('p', { className: 'place__status' }, statusText(draft));
   const draw = () => {
-    fill(box, 
-      h('p', { className: 'place__status' }, statusText(draft)),
-      draft.manual ? manualFields(draft.manual, onChange) : null,
+    fill(box,
+      status(),
+      draft.manual ? manualFields(draft.manual, typed) : null,
       manual
         ? h('button', {
           className: 'button button--small',
@@ -70,14 +103,21 @@ export function placeBox(draft, { manual, onChange }) {
         : null,
     );
   };
-  onLocation(() => {
+  /** Redraw the status line only: typing in the fields below must not be interrupted. */
+  const refresh = () => {
     if (!draft.manual) {
-      box.firstElementChild?.replaceWith(h('p', { className: 'place__status' }, statusText(draft)));
+      box.firstElementChild?.replaceWith(status());
+      where?.setPin(pinAt());
     }
+  };
+  whileShown(onLocation(() => {
+    where?.setPosition(devicePosition());
+    refresh();
     onChange();
-  });
+  }));
   draw();
-  return { element: box, draw };
+  const element = h('div', { className: 'place' }, box, where ? where.element : null);
+  return { element, draw, refresh };
 }
 
 /** @param {PlaceDraft} draft */
