@@ -54,6 +54,9 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "MAP_TILE_URL": environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": environ.get("MAP_TILE_ATTRIBUTION", ""),
         "MAP_CENTER": environ.get("MAP_CENTER", "113.6654,34.7579"),  # Zhengzhou
+        "MAP_TILE_SUBDOMAINS": environ.get("MAP_TILE_SUBDOMAINS", "abc"),  # Tianditu: 01234567
+        "MAP_MAX_ZOOM": int(environ.get("MAP_MAX_ZOOM", "18")),
+        "SCORING_FILE": environ.get("SCORING_FILE"),
         "JSON_SORT_KEYS": False,
         # Open311 GeoReport v2 (inspector/open311): reads need an API key unless public; a
         # request's media_url is fetched only when allowed, and then only from public addresses
@@ -64,9 +67,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
         "OPEN311_FETCH_MEDIA_PRIVATE": _flag(environ.get("OPEN311_FETCH_MEDIA_PRIVATE", "0")),
         "OPEN311_MEDIA_URL_SECONDS": int(environ.get("OPEN311_MEDIA_URL_SECONDS", "3600")),
         "OPEN311_MAX_REQUESTS": int(environ.get("OPEN311_MAX_REQUESTS", "1000")),
-        "OPEN311_CONTACT": environ.get(
-            "OPEN311_CONTACT", "城市管理指挥中心 (city command centre)"
-        ),
+        "OPEN311_CONTACT": environ.get("OPEN311_CONTACT", "城市管理指挥中心 (city command centre)"),
     }
 
 

@@ -33,7 +33,10 @@ def client_config():
             "attribution": config["MAP_TILE_ATTRIBUTION"],
             "center": [lon, lat],
             "zoom": 11,
+            "subdomains": config["MAP_TILE_SUBDOMAINS"],
+            "max_zoom": config["MAP_MAX_ZOOM"],
         },
+        verify_max_distance_m=config["VERIFY_MAX_DISTANCE_M"],
         contexts=[
             {"code": code, "name_zh": zh, "name_en": en}
             for code, (zh, en) in LOCATION_CONTEXTS.items()

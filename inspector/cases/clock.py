@@ -55,8 +55,9 @@ class WorkingCalendar:
             return self._minutes_within_day(first.date(), first, last)
         total = self._minutes_within_day(first.date(), first, None)
         total += self._minutes_within_day(last.date(), None, last)
-        between = self.workdays_between(first.date() + timedelta(days=1),
-                                        last.date() - timedelta(days=1))
+        between = self.workdays_between(
+            first.date() + timedelta(days=1), last.date() - timedelta(days=1)
+        )
         return total + between * self.minutes_per_day
 
     def workdays_between(self, first: date, last: date) -> int:

@@ -387,7 +387,12 @@ def verify(case: Case, actor: User, data: dict, now: datetime, photos: list) -> 
 
 
 def _meta(data: dict) -> dict:
-    return {"client_id": str(data["client_id"])} if data.get("client_id") else {}
+    """What every event keeps of the request: its client_id, and where the device was."""
+    meta = {"client_id": str(data["client_id"])} if data.get("client_id") else {}
+    for key in ("lon", "lat", "accuracy_m"):
+        if isinstance(data.get(key), int | float):
+            meta[f"device_{key}"] = data[key]
+    return meta
 
 
 def _last_event(case: Case, action: str) -> CaseEvent | None:
