@@ -47,3 +47,14 @@ def test_demo_load_is_idempotent_and_creates_every_role(db_session, tmp_path):
         "civilisation_office",
         "railway",
     } <= kinds
+
+
+def test_sample_cases_go_through_intake_and_the_workflow(app, demo_city, db_session):
+    from inspector.cases.models import Case
+    from inspector.demo.samples import load_sample_cases
+
+    assert load_sample_cases(14) == 14
+    states = {case.state for case in db_session.scalars(select(Case))}
+    assert {"dispatched", "in_progress", "rectified", "closed", "disputed"} <= states
+    assert all(case.photos for case in db_session.scalars(select(Case)))
+    assert load_sample_cases(14) == 0  # only into an empty city
