@@ -26,4 +26,4 @@ USER inspector
 EXPOSE 8000
 VOLUME ["/data/media"]
 # Migrations and the taxonomy run here, at start-up, never inside create_app.
-CMD ["sh", "-c", "inspector db upgrade && inspector categories load && exec gunicorn --workers ${WORKERS:-4} --bind 0.0.0.0:8000 --access-logfile - app:app"]
+CMD ["sh", "-c", "inspector db upgrade && inspector categories load && exec gunicorn --workers ${WORKERS:-4} --worker-class gthread --threads ${THREADS:-4} --bind 0.0.0.0:8000 --access-logfile - app:app"]

@@ -10,6 +10,7 @@ APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-postgis-3 chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 
 .PHONY: messages help install system-packages python-env pwa translations db run test lint format bench clean
 
@@ -59,7 +60,7 @@ db: install
 run: db
 	$(INSPECTOR) demo load
 	@echo "serving on http://$(HOST):$(PORT)  (stop with Ctrl-C; the database keeps running: inspector db down)"
-	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
+	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 test: install
 	@if [ -z "$$DATABASE_URL$$TEST_DATABASE_URL" ]; then $(INSPECTOR) db up; fi

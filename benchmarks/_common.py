@@ -104,7 +104,7 @@ def _wrk_ms(text: str) -> float:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2, port: int = 0):
+def gunicorn(database_url: str, workers: int = 2, port: int = 0, extra: tuple = ()):
     """The app under Gunicorn on a free port, with the given database."""
     from inspector.embedded_db import free_port
 
@@ -119,6 +119,7 @@ def gunicorn(database_url: str, workers: int = 2, port: int = 0):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *extra,
             "app:app",
         ],
         cwd=ROOT,

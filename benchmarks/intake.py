@@ -168,7 +168,7 @@ def main() -> None:
         token = prepare(database_url)
         media = tempfile.mkdtemp(prefix="inspector-bench-media-")
         os.environ["MEDIA_ROOT"] = media
-        with gunicorn(database_url, workers=2) as base:
+        with gunicorn(database_url, workers=2, extra=("-k", "gthread", "--threads", "4")) as base:
             load_test(base, token, photo, 3)  # warm-up: imports, routing index, pools
             result = load_test(base, token, photo, args.seconds)
     print(

@@ -134,7 +134,8 @@ def bench_batch(count: int) -> float:
 
 
 def bench_http(database_url: str, token: str) -> dict:
-    with gunicorn(database_url, workers=2) as base:
+    # gthread workers keep connections alive (sync workers close each one), as `make run` does.
+    with gunicorn(database_url, workers=2, extra=("-k", "gthread", "--threads", "4")) as base:
         url = f"{base}/api/v1/route?lon=113.66&lat=34.76&category=03-03&accuracy=10"
         headers = {"Authorization": f"Bearer {token}"}
         run_wrk(url, headers, seconds=2, connections=8)  # warm-up: indexes, connections

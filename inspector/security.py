@@ -1,5 +1,6 @@
 """Security headers on every response and CSRF on cookie-authenticated writes."""
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -55,7 +56,12 @@ def uses_bearer_token() -> bool:
 
 def content_security_policy() -> str:
     """The strict policy, plus the map tile server's origin for images when one is configured."""
-    tile_origin = tile_server_origin(current_app.config.get("MAP_TILE_URL", ""))
+    return _policy_for(current_app.config.get("MAP_TILE_URL", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_for(tile_url: str) -> str:
+    tile_origin = tile_server_origin(tile_url)
     if not tile_origin:
         return CONTENT_SECURITY_POLICY
     return CONTENT_SECURITY_POLICY.replace(
