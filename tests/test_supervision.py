@@ -233,6 +233,7 @@ def test_district_scores_match_the_hand_computation(fixture):
     # 100 - 0.4 / 2 x 10 - 0 = 98.0 -> red list.
     assert (erqi.score, erqi.band) == (98.0, "red")
     assert list(scores) == ["410103", "410105"]  # ranked best first
+    assert (jinshui.case_count, erqi.case_count) == (4, 2)
 
 
 def test_each_score_is_explained_by_its_cases(fixture):

@@ -46,6 +46,7 @@ class DistrictScore:
     exposure: int
     find_total: float = 0.0
     handle_total: float = 0.0
+    case_count: int = 0
     cases: list[CaseDeduction] = field(default_factory=list)
     score: float = 100.0
     band: str = ""
@@ -101,6 +102,7 @@ def _explained(results, start, end, now, params) -> None:
         deduction = case_deduction(row, base, used, rejected.get(row.id, 0), params)
         entry = _entry(results, row.district_code)
         entry.cases.append(deduction)
+        entry.case_count += 1
         entry.find_total += deduction.find
         entry.handle_total += deduction.handle
 
@@ -142,6 +144,7 @@ def _summed(results, start, end, now, params) -> None:
     query = (
         select(
             Case.district_code,
+            func.count(),
             func.sum(Category.deduction_base * severity * context * recurrence),
             func.sum(overdue + rework),
         )
@@ -149,8 +152,9 @@ def _summed(results, start, end, now, params) -> None:
         .where(in_period)
         .group_by(Case.district_code)
     )
-    for district, find, handle in db.session.execute(query):
+    for district, count, find, handle in db.session.execute(query):
         entry = _entry(results, district)
+        entry.case_count += count
         entry.find_total += find or 0
         entry.handle_total += handle or 0
     for district, count in _rejected_by_district(start, end):
@@ -301,7 +305,7 @@ def as_dict(entry: DistrictScore, with_cases: bool = False) -> dict:
         "exposure_patrol_days": entry.exposure,
         "find_deductions": round(entry.find_total, 4),
         "handling_deductions": round(entry.handle_total, 4),
-        "cases": len(entry.cases),
+        "cases": entry.case_count,
     }
     if with_cases:
         data["explanation"] = [deduction.__dict__ for deduction in entry.cases]

@@ -12,12 +12,12 @@ import { caseScreen, newActionDraft } from './ui/case.js';
 import { casesScreen } from './ui/cases.js';
 import { captureScreen, newCaptureDraft, photosMeta, reportData } from './ui/capture.js';
 import { findCategory, rememberCategory } from './ui/categories.js';
-import { disposeScreen, h } from './ui/dom.js';
-import { canReport, canVerify, homeScreen } from './ui/home.js';
+import { disposeScreen, h, whileShown } from './ui/dom.js';
+import { canReport, canSupervise, canVerify, homeScreen } from './ui/home.js';
 import { loginScreen, newLoginDraft } from './ui/login.js';
 import { releasePhotos } from './ui/photos.js';
 import { loadingScreen, offlineScreen } from './ui/startup.js';
-import { showConnectivity } from './ui/topbar.js';
+import { showConnectivity, topBar } from './ui/topbar.js';
 import { verifyScreen } from './ui/verify.js';
 import { loadOutlines } from './zones.js';
 
@@ -90,6 +90,9 @@ function appScreen(user) {
     return casesScreen({ title, ...state.cases, categories: state.categories },
       { reload: loadCases });
   }
+  if (path.startsWith('/supervision/') && canSupervise(user)) {
+    return supervisionScreen(path);
+  }
   if (CASE_PATH.test(path) && state.caseView) {
     return caseScreen(state.caseView, user, {
       queue: queueStaffAction,
@@ -103,6 +106,41 @@ function appScreen(user) {
     { user, logoutError: state.logoutError, flash: state.flash },
     { logout, login: showLogin },
   );
+}
+
+/** @type {Promise<typeof import('./supervision/screens.js')> | null} */
+let supervisionCode = null;
+
+/**
+ * The supervisor screens (desktop-first): their code is loaded on first use, so the phone
+ * screens never download it.
+ * @param {string} path
+ */
+function supervisionScreen(path) {
+  const host = h('main', { className: 'screen__body sv' },
+    h('p', { className: 'muted', attrs: { role: 'status' } }, t('app.loading')));
+  let shown = true;
+  whileShown(() => { shown = false; });
+  supervisionCode ??= import('./supervision/screens.js').catch((error) => {
+    supervisionCode = null;
+    throw error;
+  });
+  supervisionCode.then((code) => {
+    if (shown) {
+      code.mount(host, path, {
+        categories: state.categories,
+        navigate,
+        sessionEnded,
+        messageOf,
+      });
+    }
+  }).catch(() => {
+    if (shown) {
+      host.replaceChildren(h('p', { className: 'alert', attrs: { role: 'alert' } },
+        t('home.sv_unavailable')));
+    }
+  });
+  return h('div', { className: 'screen screen--supervision' }, topBar({ back: '/' }), host);
 }
 
 /** Draw the whole screen again from the state; keeps the focus on the same control. */
@@ -143,7 +181,8 @@ function pendingNote() {
 /** @param {string} path */
 function navigate(path) {
   if (CASE_PATH.test(path)) {
-    state.caseBack = window.location.pathname === '/verify' ? '/verify' : '/cases';
+    const from = window.location.pathname;
+    state.caseBack = from === '/verify' || from.startsWith('/supervision/') ? from : '/cases';
   }
   if (path !== window.location.pathname) {
     window.history.pushState(null, '', path);

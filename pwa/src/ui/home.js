@@ -34,12 +34,32 @@ export function homeScreen(view, actions) {
         profile(view.user),
         view.flash ? h('p', { className: 'notice-ok', attrs: { role: 'status' } }, view.flash) : null,
         mainActions(view.user),
+        supervisionLinks(view.user),
         outboxPanel({ onLogin: actions.login }),
       ),
       h('div', { className: 'actions actions--secondary' },
         logoutButton(view.logoutError, actions.logout)),
     ),
   );
+}
+
+/** Supervisors and admins have the supervision screens (loaded on first use). @param {User} user */
+export function canSupervise(user) {
+  return user.role === 'supervisor' || user.role === 'admin';
+}
+
+/** @param {User} user */
+function supervisionLinks(user) {
+  if (!canSupervise(user)) {
+    return null;
+  }
+  /** @type {Array<[string, import('../i18n.js').MessageKey]>} */
+  const links = [['/supervision/map', 'home.sv_map'], ['/supervision/desk', 'home.sv_desk'],
+    ['/supervision/kpis', 'home.sv_kpis'], ['/supervision/ranking', 'home.sv_ranking']];
+  return h('nav', { className: 'home-actions home-actions--supervision',
+    attrs: { 'aria-label': t('home.supervision') } },
+  ...links.map(([href, key]) =>
+    h('a', { className: 'button', attrs: { href, 'data-link': true } }, t(key))));
 }
 
 /** @param {User} user */
