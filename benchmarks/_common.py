@@ -11,8 +11,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-from sqlalchemy.engine import make_url
+from inspector import embedded_db
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -24,29 +23,11 @@ def server_url() -> str:
     return database_url(ROOT / "instance")
 
 
-def _admin(url):
-    return psycopg.connect(
-        host=url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 @contextmanager
 def throwaway_database():
     """A new database on the configured server, dropped afterwards; yields its URL."""
-    url = make_url(server_url())
-    name = f"inspector_bench_{uuid.uuid4().hex[:8]}"
-    with _admin(url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with _admin(url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with embedded_db.throwaway_database(server_url(), "inspector_bench") as url:
+        yield url
 
 
 def percentile(values, q: float) -> float:

@@ -15,6 +15,8 @@ import secrets
 import shutil
 import socket
 import subprocess
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -313,3 +315,35 @@ def port_is_free(port: int) -> bool:
 def _version_key(path: str) -> float:
     match = re.search(r"/(\d+(?:\.\d+)?)/bin$", path)
     return float(match.group(1)) if match else 0.0
+
+
+@contextmanager
+def throwaway_database(server_url: str, prefix: str):
+    """A new, empty database on the server of `server_url`, dropped afterwards; yields its URL.
+
+    Tests and benchmarks build their schema in one with the migrations.
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with _maintenance_connection(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _maintenance_connection(url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _maintenance_connection(url):
+    import psycopg
+
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    )

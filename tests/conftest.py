@@ -13,15 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import flask_babel
-import psycopg
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from inspector import create_app
+from inspector import create_app, embedded_db
 from inspector.config import database_url
 from inspector.extensions import db
 
@@ -46,29 +44,11 @@ def _server_url() -> str:
     return os.environ.get("TEST_DATABASE_URL") or database_url(instance)
 
 
-def _admin_connect(url):
-    return psycopg.connect(
-        host=url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 @contextmanager
 def throwaway_database(prefix: str):
     """A new database on the configured server, dropped at the end."""
-    url = make_url(_server_url())
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with _admin_connect(url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with _admin_connect(url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with embedded_db.throwaway_database(_server_url(), prefix) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
