@@ -14,7 +14,18 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security(app)
     register_cli(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address and scheme from them
+    (login throttling per IP and Secure cookies depend on it)."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _instance_path() -> Path:

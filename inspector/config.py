@@ -23,7 +23,7 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
             "max_overflow": 5,
         },
         "MEDIA_ROOT": str(media_root),
-        "REDIS_URL": environ.get("REDIS_URL"),
+        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),
         "PWA_DIST": environ.get("PWA_DIST") or str(Path(__file__).parent.parent / "pwa" / "dist"),
         "SESSION_COOKIE_SECURE": _flag(environ.get("SECURE_COOKIES", "0")),
         "REMEMBER_COOKIE_SECURE": _flag(environ.get("SECURE_COOKIES", "0")),

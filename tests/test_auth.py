@@ -179,3 +179,25 @@ def test_staff_must_name_a_unit_and_weak_passwords_are_refused(login_as):
         "/api/v1/users", json={"username": "s2", "role": "inspector", "password": "short"}
     )
     assert weak.status_code == 400
+
+
+def test_behind_a_trusted_proxy_throttling_sees_the_real_client(tmp_path, database_url_for_tests):
+    from flask import request
+
+    from tests.conftest import make_test_app
+
+    proxied = make_test_app(database_url_for_tests, tmp_path, TRUSTED_PROXIES=1)
+    seen = []
+    proxied.before_request(lambda: seen.append(request.remote_addr))
+    try:
+        proxied.test_client().get(
+            "/api/v1/openapi.json",
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+    finally:
+        from inspector.extensions import db
+
+        with proxied.app_context():
+            db.engine.dispose()
+    assert seen == ["203.0.113.7"]

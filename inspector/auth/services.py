@@ -225,5 +225,5 @@ login_required = roles_required()
 
 
 def client_ip() -> str:
-    # Behind a proxy, ProxyFix (enabled by configuration) makes remote_addr the real client.
+    # Behind a proxy, ProxyFix (TRUSTED_PROXIES) makes remote_addr the real client.
     return request.remote_addr or "unknown"
