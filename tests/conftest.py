@@ -292,6 +292,29 @@ def committed_user(live_app):
     return factory
 
 
+class LiveApiUser:
+    """A user talking to the live server's API from its own browser context (for test setup)."""
+
+    def __init__(self, browser, live_server, username, password=TEST_PASSWORD):
+        self.context = browser.new_context()
+        self.base = live_server
+        self.token = self.get("/api/v1/auth/session")["csrf_token"]
+        login = self.post("/api/v1/auth/login", data={"username": username, "password": password})
+        self.token = login["csrf_token"]
+
+    def post(self, path, **kwargs):
+        response = self.context.request.post(
+            self.base + path, headers={"X-CSRFToken": self.token}, **kwargs
+        )
+        assert response.ok, response.text()
+        return response.json()
+
+    def get(self, path):
+        response = self.context.request.get(self.base + path)
+        assert response.ok, response.text()
+        return response.json()
+
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from tests import test_pwa as shell
-from tests.conftest import shared_file
+from tests.conftest import LiveApiUser, shared_file
 from tests.test_pwa import log_in
 from tests.test_pwa_a11y import serious_violations
 from tests.test_pwa_capture import jpeg, new_report, outbox_items, photo_file, shared_photo
@@ -182,30 +182,7 @@ def test_three_reports_captured_offline_survive_a_reload_and_arrive_once_routed(
 # -- fix, then check ----------------------------------------------------------------------------
 
 
-class ApiUser:
-    """A demo account talking to the live server's API from its own browser context."""
-
-    def __init__(self, browser, live_server, username, password):
-        self.context = browser.new_context()
-        self.base = live_server
-        self.token = self.get("/api/v1/auth/session")["csrf_token"]
-        login = self.post("/api/v1/auth/login", data={"username": username, "password": password})
-        self.token = login["csrf_token"]
-
-    def post(self, path, **kwargs):
-        response = self.context.request.post(
-            self.base + path, headers={"X-CSRFToken": self.token}, **kwargs
-        )
-        assert response.ok, response.text()
-        return response.json()
-
-    def get(self, path):
-        response = self.context.request.get(self.base + path)
-        assert response.ok, response.text()
-        return response.json()
-
-
-def report(inspector: ApiUser, place: dict, category: str = "01-01") -> dict:
+def report(inspector: LiveApiUser, place: dict, category: str = "01-01") -> dict:
     data = {
         "client_id": str(uuid.uuid4()),
         "category": category,
@@ -223,7 +200,7 @@ def report(inspector: ApiUser, place: dict, category: str = "01-01") -> dict:
     ]
 
 
-def fix_through_the_api(staff: ApiUser, case: dict) -> None:
+def fix_through_the_api(staff: LiveApiUser, case: dict) -> None:
     staff.post(f"/api/v1/cases/{case['id']}/accept", data={"client_id": str(uuid.uuid4())})
     data = {
         "client_id": str(uuid.uuid4()),
@@ -241,7 +218,7 @@ def test_staff_fix_a_case_and_the_inspector_checks_it_from_the_nearest_first_lis
     browser, page, live_server, demo_accounts, problems
 ):
     accounts = {
-        name: ApiUser(browser, live_server, name, demo_accounts[name])
+        name: LiveApiUser(browser, live_server, name, demo_accounts[name])
         for name in ("inspector", "jinshui")
     }
     try:

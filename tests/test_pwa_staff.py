@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tests import test_pwa as shell
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import LiveApiUser
 from tests.test_pwa import log_in
 from tests.test_pwa_capture import HERE, jpeg, outbox_items, photo_file
 
@@ -34,37 +34,12 @@ def unit_code(live_app) -> str:
         return unit.code
 
 
-class ApiUser:
-    """A user talking to the live server's API from its own browser context."""
-
-    def __init__(self, browser, live_server, username):
-        self.context = browser.new_context()
-        self.base = live_server
-        self.token = self.context.request.get(f"{live_server}/api/v1/auth/session").json()[
-            "csrf_token"
-        ]
-        login = self.post(
-            "/api/v1/auth/login", data={"username": username, "password": TEST_PASSWORD}
-        )
-        self.token = login["csrf_token"]
-
-    def post(self, path, **kwargs):
-        response = self.context.request.post(
-            self.base + path, headers={"X-CSRFToken": self.token}, **kwargs
-        )
-        assert response.ok, response.text()
-        return response.json()
-
-    def get(self, path):
-        return self.context.request.get(self.base + path).json()
-
-
 @pytest.fixture
 def dispatched_case(browser, live_server, committed_user, unit_code):
     """A case reported at HERE and assigned to unit_code: its id and number."""
     reporter = committed_user("inspector")[0]
-    inspector = ApiUser(browser, live_server, reporter)
-    supervisor = ApiUser(browser, live_server, committed_user("supervisor")[0])
+    inspector = LiveApiUser(browser, live_server, reporter)
+    supervisor = LiveApiUser(browser, live_server, committed_user("supervisor")[0])
     data = {
         "client_id": str(uuid.uuid4()),
         "category": "03-01",
