@@ -6,7 +6,7 @@ from inspector.auth.models import ApiToken, LoginAttempt, User
 from inspector.cases.models import CalendarDay, Case, CaseEvent, CasePhoto
 from inspector.categories.models import Category, CategoryGroup
 from inspector.open311.models import Open311ApiKey, Open311Request
-from inspector.supervision.models import CaseDailyStats, CaseMapCell, EventDailyStats
+from inspector.supervision.models import CaseMapCell, CaseStats, EventStats
 from inspector.units.models import Unit
 from inspector.zones.models import RoutingRule, RoutingState, Zone, ZoneLayer, ZonePart
 
@@ -14,13 +14,13 @@ __all__ = [
     "ApiToken",
     "CalendarDay",
     "Case",
-    "CaseDailyStats",
     "CaseEvent",
     "CaseMapCell",
     "CasePhoto",
+    "CaseStats",
     "Category",
     "CategoryGroup",
-    "EventDailyStats",
+    "EventStats",
     "LoginAttempt",
     "Open311ApiKey",
     "Open311Request",

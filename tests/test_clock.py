@@ -113,3 +113,40 @@ def test_long_spans_are_counted_like_day_by_day(calendar):
                 break
             walked += (min(stop, end) - begin).total_seconds() / 60
         assert calendar.working_minutes_between(start, end) == pytest.approx(walked)
+
+
+def test_many_clocks_at_one_moment_count_like_one_by_one(calendar):
+    """The ranking's shortcut (whole days counted once per start date) agrees with
+    minutes_used for running, paused, closed and natural-hour clocks."""
+    import random
+    from types import SimpleNamespace
+
+    from inspector.cases.clock import minutes_used, minutes_used_counter
+
+    now = at(2026, 10, 9, 15, 40)  # the day after the National Day holiday, mid-afternoon
+    rng = random.Random(7)
+    cases = []
+    for _ in range(300):
+        start = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
+        stopped = rng.random() < 0.2
+        cases.append(
+            SimpleNamespace(
+                clock_started_at=start if rng.random() < 0.95 else None,
+                clock_kind=rng.choice(("working", "natural")),
+                paused_at=now if stopped and rng.random() < 0.5 else None,
+                closed_at=now if stopped and rng.random() >= 0.5 else None,
+                used_minutes=rng.choice((0.0, 35.5, 600.0)),
+            )
+        )
+    cases.append(
+        SimpleNamespace(
+            clock_started_at=now + timedelta(hours=1),
+            clock_kind="working",
+            paused_at=None,
+            closed_at=None,
+            used_minutes=0.0,
+        )
+    )
+    counter = minutes_used_counter(calendar, now)
+    for case in cases:
+        assert counter(case) == pytest.approx(minutes_used(case, calendar, now))

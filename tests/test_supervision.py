@@ -166,7 +166,7 @@ def fixture(db_session, make_unit, make_user):
     )
     event(c7, "dispute_upheld", day(12), unit_a, from_unit=unit_b.id)
     db.session.flush()
-    return {"A": unit_a, "B": unit_b}
+    return {"A": unit_a, "B": unit_b, "case": case, "reporter": r1}
 
 
 def by_key(rows):
@@ -213,6 +213,60 @@ def test_an_empty_period_has_no_rates(fixture):
     assert [row["key"] for row in rows] == ["410105"]
     assert rows[0]["found"] == 0 and rows[0]["on_time_rate"] is None
     assert rows[0]["rework_rate"] is None and rows[0]["avg_handling_hours"] is None
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    # 2026-11-01 is a Sunday: periods inside one week, across one Monday, over whole weeks,
+    # over the whole of November (day 31 is December 1st), and from a month into the next.
+    [(1, 31), (3, 4), (2, 16), (5, 26), (9, 23), (4, 12), (1, 2), (20, 41), (1, 40), (3, 31)],
+)
+def test_any_period_adds_up_whole_weeks_and_edge_days(fixture, first, last):
+    start, end = day(first, 0), day(last, 0)
+    rows = kpis("district", start, end, NOW)
+    counted = {row["key"]: (row["found"], row["due"]) for row in rows if row["found"] or row["due"]}
+    # The naive way: count the cases themselves.
+    expected = {}
+    for row in db.session.scalars(db.select(Case).where(Case.state != "invalid")):
+        found = start <= row.reported_at < end
+        due = (
+            row.deadline_at is not None
+            and start <= row.deadline_at < end
+            and not (row.state == "disputed" and row.paused_at is not None)
+        )
+        if found or due:
+            before = expected.get(row.district_code, (0, 0))
+            expected[row.district_code] = (before[0] + found, before[1] + due)
+    assert counted == expected
+
+
+def test_overdue_now_counts_past_deadline_days_and_the_cases_due_earlier_today(fixture):
+    make = fixture["case"]
+    unit, reporter = fixture["A"], fixture["reporter"]
+    # NOW is 2026-12-05 10:00 local. Overdue: c4 (Nov 25), one due Dec 4, one due at 09:00 today;
+    # not yet: one due at 11:00 today; paused ones never.
+    for n, deadline, paused in (
+        (8, day(34, 12), None),
+        (9, day(35, 9), None),
+        (10, day(35, 11), None),
+        (11, day(33), day(33)),
+    ):
+        make(
+            n,
+            unit,
+            "410105",
+            "01-01",
+            reporter,
+            day(30),
+            "in_progress",
+            deadline_at=deadline,
+            paused_at=paused,
+            used_minutes=0,
+            budget_minutes=60,
+        )
+    assert by_key(kpis("district", START, END, NOW))["410105"]["overdue_now"] == 3
+    later = datetime(2026, 12, 5, 12, tzinfo=LOCAL_TZ)
+    assert by_key(kpis("district", START, END, later))["410105"]["overdue_now"] == 4
 
 
 def test_district_scores_match_the_hand_computation(fixture):
@@ -411,9 +465,9 @@ def test_a_set_based_rebuild_gives_the_rows_the_triggers_kept(busy_city, fixture
 
     queries = {
         "case_map_cells": "SELECT * FROM case_map_cells WHERE n <> 0",
-        "case_daily_stats": "SELECT * FROM case_daily_stats WHERE found <> 0 OR closed <> 0 "
-        "OR due <> 0 OR closed_on_time <> 0 OR closed_in_period <> 0",
-        "event_daily_stats": "SELECT * FROM event_daily_stats WHERE n <> 0",
+        "case_stats": "SELECT * FROM case_stats WHERE found <> 0 OR closed <> 0 "
+        "OR due <> 0 OR closed_on_time <> 0 OR closed_in_period <> 0 OR open_due <> 0",
+        "event_stats": "SELECT * FROM event_stats WHERE n <> 0",
     }
 
     def snapshot():

@@ -60,6 +60,32 @@ class WorkingCalendar:
         )
         return total + between * self.minutes_per_day
 
+    def minutes_until(self, end: datetime):
+        """A function start -> working minutes in [start, end), for many starts and one end.
+
+        Rankings look at thousands of running clocks at one `now`: the whole days between a
+        start date and `end` are counted once per start date, not once per case.
+        """
+        last = end.astimezone(self.tz)
+        tail = self._minutes_within_day(last.date(), None, last)
+        whole_days: dict[date, float] = {}
+
+        def minutes(start: datetime) -> float:
+            if end <= start:
+                return 0.0
+            first = start.astimezone(self.tz)
+            day = first.date()
+            if day == last.date():
+                return self._minutes_within_day(day, first, last)
+            if day not in whole_days:
+                between = self.workdays_between(
+                    day + timedelta(days=1), last.date() - timedelta(days=1)
+                )
+                whole_days[day] = between * self.minutes_per_day + tail
+            return whole_days[day] + self._minutes_within_day(day, first, None)
+
+        return minutes
+
     def workdays_between(self, first: date, last: date) -> int:
         """Workdays in [first, last] (inclusive), holidays and make-up days included."""
         if last < first:
@@ -239,6 +265,24 @@ def minutes_used(case, calendar: WorkingCalendar, now: datetime) -> float:
     running = case.paused_at is None and case.closed_at is None
     extra = _between(case, calendar, case.clock_started_at, now) if running else 0.0
     return case.used_minutes + extra
+
+
+def minutes_used_counter(calendar: WorkingCalendar, now: datetime):
+    """minutes_used(case, calendar, now) for many cases at one `now`, faster (see minutes_until)."""
+    working_until_now = calendar.minutes_until(now)
+
+    def used(case) -> float:
+        if case.clock_started_at is None:
+            return 0.0
+        if case.paused_at is not None or case.closed_at is not None:
+            return case.used_minutes
+        if case.clock_kind == "natural":
+            extra = max(0.0, (now - case.clock_started_at).total_seconds() / 60)
+        else:
+            extra = working_until_now(case.clock_started_at)
+        return case.used_minutes + extra
+
+    return used
 
 
 def pause_clock(case, calendar: WorkingCalendar, now: datetime) -> None:

@@ -1,8 +1,8 @@
 """Rollups kept by database triggers, so city-wide maps and KPIs never scan every case.
 
-The triggers (migration "supervision rollups") subtract a row's old contribution and add its new
-one on every insert, update and delete of a case, and count each case event as it is appended,
-so the rollups are exact at every commit, whatever writes the cases.
+The triggers (migrations "supervision rollups" and "weekly rollups") subtract a row's old
+contribution and add its new one on every insert, update and delete of a case, and count each
+case event as it is appended, so the rollups are exact at every commit, whatever writes the cases.
 """
 
 from datetime import date
@@ -28,12 +28,16 @@ class CaseMapCell(db.Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CaseDailyStats(db.Model):
-    """Per local day: found/closed by report day, due/on time by deadline day, handling by
-    closing day (invalid cases count nowhere; cases suspended by a dispute are not due)."""
+class CaseStats(db.Model):
+    """Per local day (grain 'd'), week (grain 'w', day = its Monday) and month (grain 'm',
+    day = its first day):
+    found/closed by report day, due/on time by deadline day, handling by closing day (invalid
+    cases count nowhere; cases suspended by a dispute are not due); open_due counts open cases
+    whose clock runs, by deadline day, for "overdue now"."""
 
-    __tablename__ = "case_daily_stats"
+    __tablename__ = "case_stats"
 
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: no unit
@@ -44,13 +48,16 @@ class CaseDailyStats(db.Model):
     closed_on_time: Mapped[int] = mapped_column(Integer, default=0)
     closed_in_period: Mapped[int] = mapped_column(Integer, default=0)
     handling_minutes: Mapped[float] = mapped_column(Float, default=0)
+    open_due: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class EventDailyStats(db.Model):
-    """Per local day: verifications and dispute decisions, for the unit they count against."""
+class EventStats(db.Model):
+    """Per local day, week and month (as CaseStats): verifications and dispute decisions, for the
+    unit they count against."""
 
-    __tablename__ = "event_daily_stats"
+    __tablename__ = "event_stats"
 
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
