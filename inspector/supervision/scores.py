@@ -66,9 +66,10 @@ def district_scores(
     case's deduction is listed (the slower path behind "why this score").
     """
     params = params or load_parameters()
-    exposure = _patrol_days(start, end)
-    results = {district: DistrictScore(district, days) for district, days in exposure.items()}
+    results: dict[str, DistrictScore] = {}
     if explain:
+        for district, days in _patrol_days(start, end).items():
+            results[district] = DistrictScore(district, days)
         _explained(results, start, end, now, params)
     else:
         _summed(results, start, end, now, params)
@@ -108,13 +109,14 @@ def _explained(results, start, end, now, params) -> None:
 
 
 def _summed(results, start, end, now, params) -> None:
+    """Totals per district in one scan of the period's cases: patrol days (invalid reports
+    count as patrols too), then the deductions of the valid cases."""
     rules = params["handling"]
-    in_period = and_(
-        Case.reported_at >= start,
-        Case.reported_at < end,
-        Case.state != "invalid",
-        Case.district_code.is_not(None),
+    reported = and_(
+        Case.reported_at >= start, Case.reported_at < end, Case.district_code.is_not(None)
     )
+    valid = Case.state != "invalid"
+    in_period = and_(reported, valid)
     severity = case(
         *((Case.severity == name, value) for name, value in params["severity"].items()), else_=1.0
     )
@@ -141,19 +143,32 @@ def _summed(results, start, end, now, params) -> None:
     rework = rules["rework_each"] * Case.rework_count + case(
         (Case.rework_count >= 3, rules["rework_three_or_more"]), else_=0.0
     )
-    query = (
+    # Grouped by patrol (inspector and local day) first: one hash aggregation, no sorting.
+    local_day = func.date(func.timezone("Asia/Shanghai", Case.reported_at))
+    patrols = (
         select(
             Case.district_code,
-            func.count(),
-            func.sum(Category.deduction_base * severity * context * recurrence),
-            func.sum(overdue + rework),
+            func.count().filter(valid).label("cases"),
+            func.sum(Category.deduction_base * severity * context * recurrence)
+            .filter(valid)
+            .label("find"),
+            func.sum(overdue + rework).filter(valid).label("handle"),
         )
         .join(Category, Category.code == Case.category_code)
-        .where(in_period)
-        .group_by(Case.district_code)
+        .where(reported)
+        .group_by(Case.district_code, Case.reporter_id, local_day)
+        .subquery()
     )
-    for district, count, find, handle in db.session.execute(query):
+    query = select(
+        patrols.c.district_code,
+        func.count(),
+        func.sum(patrols.c.cases),
+        func.sum(patrols.c.find),
+        func.sum(patrols.c.handle),
+    ).group_by(patrols.c.district_code)
+    for district, patrol_days, count, find, handle in db.session.execute(query):
         entry = _entry(results, district)
+        entry.exposure = patrol_days
         entry.case_count += count
         entry.find_total += find or 0
         entry.handle_total += handle or 0
