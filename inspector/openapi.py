@@ -508,10 +508,18 @@ def _paths() -> dict:
         },
         "/api/v1/supervision/hotspots": {
             "get": _op(
-                "Clusters of recurrences by place and category",
+                "Clusters of recurrences by place and category, among the cases the map's "
+                "filters select",
                 "supervision",
                 "supervisor, admin",
-                params=PERIOD,
+                params=[
+                    *PERIOD,
+                    _query("state", "Comma-separated states"),
+                    _query("category", "Code or group"),
+                    _query("district", "Adcode"),
+                    _query("unit", "Unit code"),
+                    _query("overdue", "1"),
+                ],
             ),
         },
         "/api/v1/supervision/map": {

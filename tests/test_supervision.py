@@ -408,8 +408,14 @@ def test_hotspots_cluster_recurrences_of_one_category(busy_city, db_session):
         db_session.get(Case, again["id"]).recurrence_of_id = first.id
     db_session.get(Case, busy_city["cases"][0]["id"]).closed_at = dt.now(UTC)
     db_session.flush()
-    spots = busy_city["supervisor"].get("/api/v1/supervision/hotspots").get_json()["hotspots"]
+    api = busy_city["supervisor"]
+    spots = api.get("/api/v1/supervision/hotspots").get_json()["hotspots"]
     assert spots[0]["category"] == "03-03" and spots[0]["cases"] == 2
+    assert len(spots[0]["numbers"]) == 2
+    # The map's filters apply: another category, or another district, has no hotspot here.
+    assert api.get("/api/v1/supervision/hotspots?category=03-03").get_json()["hotspots"]
+    assert api.get("/api/v1/supervision/hotspots?category=01").get_json()["hotspots"] == []
+    assert api.get("/api/v1/supervision/hotspots?district=410103").get_json()["hotspots"] == []
 
 
 def test_kpi_and_score_endpoints_and_the_weekly_brief(busy_city):

@@ -102,7 +102,7 @@ def arbitration_desk():
 @roles_required(*SUPERVISORS)
 def hotspots():
     start, end = period()
-    return jsonify(hotspots=services.hotspots(start, end))
+    return jsonify(hotspots=services.hotspots(_filtered(), start, end))
 
 
 @bp.get("/map")

@@ -158,16 +158,23 @@ def _points(query, now: datetime) -> dict:
 
 
 def hotspots(
-    start: datetime, end: datetime, radius_m: float = 50, min_cases: int = 2
+    filtered_query, start: datetime, end: datetime, radius_m: float = 50, min_cases: int = 2
 ) -> list[dict]:
-    eps = spatial.mercator_metres(radius_m, 35.0)
-    rows = db.session.execute(
-        spatial.RECURRENCE_CLUSTERS,
-        {"eps": eps, "start": start, "end": end, "min_cases": min_cases},
+    """Places where recurrences of one category cluster, among the cases of `filtered_query`
+    (the map's filters) reported in [start, end)."""
+    recurrences = (
+        filtered_query.where(
+            Case.recurrence_of_id.is_not(None), Case.reported_at >= start, Case.reported_at < end
+        )
+        .with_only_columns(Case.category_code, Case.location, Case.number, Case.reported_at)
+        .order_by(None)
+        .subquery()
     )
+    eps = spatial.mercator_metres(radius_m, 35.0)
+    rows = db.session.execute(spatial.recurrence_clusters(recurrences, eps, min_cases))
     return [
         {"category": category, "cases": count, "lon": lon, "lat": lat, "numbers": list(numbers)}
-        for category, _, count, lon, lat, numbers in rows
+        for category, count, lon, lat, numbers in rows
     ]
 
 

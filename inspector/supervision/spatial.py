@@ -2,7 +2,8 @@
 
 import math
 
-from sqlalchemy import func, text
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from inspector.geo import WGS84_SRID
 
@@ -25,24 +26,34 @@ def mercator_metres(metres: float, lat: float) -> float:
     return metres / math.cos(math.radians(lat))
 
 
-# Recurrences (cases marked as coming back after a closed one), clustered by place per category.
-RECURRENCE_CLUSTERS = text("""
-SELECT category_code, cluster, count(*) AS cases,
-       ST_X(ST_Centroid(ST_Collect(location))) AS lon,
-       ST_Y(ST_Centroid(ST_Collect(location))) AS lat,
-       array_agg(number ORDER BY reported_at) AS numbers
-FROM (
-    SELECT category_code, location, number, reported_at,
-           ST_ClusterDBSCAN(ST_Transform(location, 3857), eps => :eps, minpoints => 1)
-               OVER (PARTITION BY category_code) AS cluster
-    FROM cases
-    WHERE recurrence_of_id IS NOT NULL AND reported_at >= :start AND reported_at < :end
-) AS r
-GROUP BY category_code, cluster
-HAVING count(*) >= :min_cases
-ORDER BY count(*) DESC
-LIMIT 100
-""")
+def recurrence_clusters(recurrences, eps_mercator: float, min_cases: int):
+    """Recurrences (cases marked as coming back after a closed one), clustered by place per
+    category with DBSCAN; `recurrences` is a subquery of category_code, location, number and
+    reported_at (any filtered list of cases)."""
+    cluster = func.ST_ClusterDBSCAN(
+        func.ST_Transform(recurrences.c.location, 3857), eps_mercator, 1
+    )
+    clustered = select(
+        recurrences.c.category_code,
+        recurrences.c.location,
+        recurrences.c.number,
+        recurrences.c.reported_at,
+        cluster.over(partition_by=recurrences.c.category_code).label("cluster"),
+    ).subquery()
+    centre = func.ST_Centroid(func.ST_Collect(clustered.c.location))
+    return (
+        select(
+            clustered.c.category_code,
+            func.count(),
+            func.ST_X(centre),
+            func.ST_Y(centre),
+            func.array_agg(aggregate_order_by(clustered.c.number, clustered.c.reported_at)),
+        )
+        .group_by(clustered.c.category_code, clustered.c.cluster)
+        .having(func.count() >= min_cases)
+        .order_by(func.count().desc())
+        .limit(100)
+    )
 
 
 # Set-based equivalents of the rollup triggers (migrations "supervision rollups" and "weekly
