@@ -302,6 +302,12 @@ def test_each_score_is_explained_by_its_cases(fixture):
     c3 = next(d for d in jinshui.cases if d.number == "T00003")
     assert c3.find == 9.0 and c3.handle == 1.0
     assert "recurrence x1.5" in c3.why and "推诿 x1" in c3.why
+    # One district explained alone scores as in the whole ranking.
+    from inspector.supervision.scores import explain_district
+
+    alone = explain_district("410105", START, END, NOW)
+    assert (alone.score, len(alone.cases)) == (jinshui.score, len(jinshui.cases))
+    assert explain_district("999999", START, END, NOW) is None
 
 
 def test_scoring_parameters_come_from_configuration(fixture, app, tmp_path):

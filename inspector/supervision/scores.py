@@ -58,19 +58,21 @@ def district_scores(
     now: datetime,
     params: dict | None = None,
     explain: bool = False,
+    district: str | None = None,
 ) -> list[DistrictScore]:
     """Scores for every district with cases or patrols in the period, best first.
 
     The totals are summed in SQL; only cases whose clock is still running are looked at one by
     one (their overdue time depends on now and the working calendar). With `explain`, every
-    case's deduction is listed (the slower path behind "why this score").
+    case's deduction is listed (the slower path behind "why this score"), for one `district`
+    when given.
     """
     params = params or load_parameters()
     results: dict[str, DistrictScore] = {}
     if explain:
-        for district, days in _patrol_days(start, end).items():
-            results[district] = DistrictScore(district, days)
-        _explained(results, start, end, now, params)
+        for code, days in _patrol_days(start, end, district).items():
+            results[code] = DistrictScore(code, days)
+        _explained(results, start, end, now, params, district)
     else:
         _summed(results, start, end, now, params)
     for entry in results.values():
@@ -81,24 +83,18 @@ def district_scores(
 def explain_district(
     district: str, start: datetime, end: datetime, now: datetime
 ) -> DistrictScore | None:
-    return next(
-        (
-            entry
-            for entry in district_scores(start, end, now, explain=True)
-            if entry.district == district
-        ),
-        None,
-    )
+    ranking = district_scores(start, end, now, explain=True, district=district)
+    return next((entry for entry in ranking if entry.district == district), None)
 
 
 def _entry(results, district) -> DistrictScore:
     return results.setdefault(district, DistrictScore(district, 0))
 
 
-def _explained(results, start, end, now, params) -> None:
+def _explained(results, start, end, now, params, district=None) -> None:
     calendar = clock.current_calendar()
     rejected = _rejected_disputes(start, end)
-    for row, base in _cases(start, end):
+    for row, base in _cases(start, end, district):
         used = clock.minutes_used(row, calendar, now)
         deduction = case_deduction(row, base, used, rejected.get(row.id, 0), params)
         entry = _entry(results, row.district_code)
@@ -284,7 +280,7 @@ def _finish(entry: DistrictScore, params: dict) -> None:
     )
 
 
-def _cases(start, end):
+def _cases(start, end, district=None):
     query = (
         select(Case, Category.deduction_base)
         .join(Category, Category.code == Case.category_code)
@@ -296,6 +292,8 @@ def _cases(start, end):
         )  # unrouted cases outside every district
         .order_by(Case.id)
     )
+    if district:
+        query = query.where(Case.district_code == district)
     return db.session.execute(query).all()
 
 
@@ -313,11 +311,15 @@ def _rejected_disputes(start, end) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def _patrol_days(start, end) -> dict[str, int]:
+def _patrol_days(start, end, district=None) -> dict[str, int]:
     day = func.date(func.timezone("Asia/Shanghai", Case.reported_at))
     pairs = (
         select(Case.district_code, Case.reporter_id, day)
-        .where(Case.reported_at >= start, Case.reported_at < end, Case.district_code.is_not(None))
+        .where(
+            Case.reported_at >= start,
+            Case.reported_at < end,
+            Case.district_code == district if district else Case.district_code.is_not(None),
+        )
         .distinct()
         .subquery()
     )
