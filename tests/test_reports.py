@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from inspector.cases.models import Case, CaseEvent, CasePhoto
 from inspector.extensions import db
@@ -79,6 +80,29 @@ def test_a_report_becomes_a_dispatched_case_routed_at_once(inspector_api):
     )
     assert case["deadline_at"] and case["traffic_light"] == "green"
     assert len(case["photos"]) == 1
+
+
+def test_a_report_is_inserted_once_in_its_final_state_and_answered_as_stored(inspector_api):
+    """No UPDATE of the fresh case: each would fire the rollup triggers on cases again."""
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.split("(")[0].strip())
+
+    event.listen(Engine, "before_cursor_execute", remember)
+    try:
+        response = post_report(inspector_api, report_data())
+    finally:
+        event.remove(Engine, "before_cursor_execute", remember)
+    assert response.status_code == 201, response.get_json()
+    assert statements.count("INSERT INTO cases") == 1
+    assert not [statement for statement in statements if statement.startswith("UPDATE cases")]
+    answered = response.get_json()["case"]
+    stored = fetch(inspector_api, f"/api/v1/cases/{answered['id']}").get_json()["case"]
+    assert [step["action"] for step in stored.pop("timeline")] == ["submitted", "dispatched"]
+    for moving in ("minutes_used", "traffic_light"):
+        answered.pop(moving), stored.pop(moving)
+    assert answered == stored
 
 
 def test_a_report_outside_every_zone_is_unrouted(inspector_api):

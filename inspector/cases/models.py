@@ -190,5 +190,6 @@ class CaseEvent(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict] = mapped_column(JSONB, default=dict, server_default="{}")
 
+    case: Mapped[Case] = relationship()
     actor: Mapped[User | None] = relationship()
     unit: Mapped[Unit | None] = relationship()

@@ -34,8 +34,9 @@ def record_event(
     note: str | None = None,
     payload: dict | None = None,
 ) -> CaseEvent:
+    # By relationship, so a case and its first events can go to the database in one flush.
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         action=action,
         actor_id=actor.id if actor else None,
         actor_role=actor.role if actor else "system",
@@ -130,4 +131,6 @@ def photo_summary(photo) -> dict:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    # In UTC, as the database answers: a case summarised before its commit still holds times
+    # in the zone they were computed or sent in.
+    return value.astimezone(UTC).isoformat() if value else None

@@ -80,17 +80,22 @@ def create_report():
     if existing is not None:
         return case_response(existing, 200)  # a retry: same case, nothing new
     photos = services.process_uploads(photo_parts(), declared=data.get("photos_meta"))
+    calendar = clock.current_calendar()
+
+    def create(files):
+        case = services.submit_report(report, photos, current_user, files, calendar=calendar)
+        # Summarised before the commit, which would expire the case and reload it row by row.
+        return case_summary(case, calendar, utcnow())
+
     try:
-        case = store_atomically(
-            lambda files: services.submit_report(report, photos, current_user, files)
-        )
+        summary = store_atomically(create)
     except IntegrityError:
         # A concurrent request with the same client_id committed first: answer with its case.
         existing = services.existing_report(report.client_id, current_user)
         if existing is None:
             raise
         return case_response(existing, 200)
-    return case_response(case, 201)
+    return jsonify(case=summary), 201
 
 
 @bp.get("/reports/nearby")

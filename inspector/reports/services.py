@@ -335,57 +335,73 @@ def submit_report(
     reporter: User,
     files: StoredFiles,
     source: str = "pwa",
+    calendar: clock.WorkingCalendar | None = None,
 ) -> Case:
-    """Create the case (routed at once) with its photos and events; the caller commits."""
+    """Create the case (routed at once) with its photos and events; the caller commits.
+
+    Everything is decided before anything is written, then one flush inserts the case in its
+    final state: an UPDATE of the fresh row would fire the rollup triggers twice more, and the
+    rollup rows they lock stay locked only from that INSERT to the commit.
+    """
     if not photos and source not in PHOTOLESS_SOURCES:
         raise validation_error({"photos": _("1 to %(n)d photos", n=MAX_PHOTOS)})
     now = utcnow()
     x, y, crs, source_of_location = _location(report, photos)
     outcome = _route(x, y, crs, report)
-    case = Case(
-        number=new_case_number(now),
-        client_id=report.client_id,
-        source=source,
-        reporter_id=reporter.id,
-        category=report.category,
-        severity=report.severity,
-        location_context=report.context,
-        description=report.description,
-        location=from_shape(Point(outcome.lon, outcome.lat), srid=WGS84_SRID),
-        raw_x=x,
-        raw_y=y,
-        raw_crs=crs,
-        accuracy_m=report.accuracy_m,
-        location_source=source_of_location,
-        captured_at=report.captured_at or _photo_time(photos) or now,
-        reported_at=now,
-        state="submitted",
-        routing_status=outcome.status,
-        routing_reason=outcome.reason,
-        routing_rule_id=outcome.rule.id if outcome.rule else None,
-        routing_zone_ids=[zone.id for zone in outcome.zones],
-        boundary_distance_m=outcome.boundary_distance_m,
-        routing_generation=outcome.generation,
-        district_code=_district(outcome),
-    )
-    db.session.add(case)
-    db.session.flush()
-    attach_photos(case, photos, "report", reporter, files)
-    record_event(
-        case,
-        "submitted",
-        reporter,
-        None,
-        "submitted",
-        payload={"photos": len(photos), "location_source": source_of_location},
-    )
-    case.recurrence_of_id = find_recurrence(case, outcome.lon, outcome.lat)
-    apply_routing(case, outcome, None, now)
+    recurrence_of = find_recurrence(report.category, outcome.lon, outcome.lat, now)
+    calendar = calendar or clock.current_calendar()
+    number = new_case_number(now)
+    # Events cascade the case into the session: no query from here on may flush it early.
+    with db.session.no_autoflush:
+        case = Case(
+            number=number,
+            client_id=report.client_id,
+            source=source,
+            reporter_id=reporter.id,
+            category=report.category,
+            severity=report.severity,
+            location_context=report.context,
+            description=report.description,
+            location=from_shape(Point(outcome.lon, outcome.lat), srid=WGS84_SRID),
+            raw_x=x,
+            raw_y=y,
+            raw_crs=crs,
+            accuracy_m=report.accuracy_m,
+            location_source=source_of_location,
+            captured_at=report.captured_at or _photo_time(photos) or now,
+            reported_at=now,
+            state="submitted",
+            routing_status=outcome.status,
+            routing_reason=outcome.reason,
+            routing_rule_id=outcome.rule.id if outcome.rule else None,
+            routing_zone_ids=[zone.id for zone in outcome.zones],
+            boundary_distance_m=outcome.boundary_distance_m,
+            routing_generation=outcome.generation,
+            district_code=_district(outcome),
+            recurrence_of_id=recurrence_of,
+        )
+        db.session.add(case)
+        attach_photos(case, photos, "report", reporter, files)
+        record_event(
+            case,
+            "submitted",
+            reporter,
+            None,
+            "submitted",
+            payload={"photos": len(photos), "location_source": source_of_location},
+        )
+        apply_routing(case, outcome, None, now, calendar)
     db.session.flush()
     return case
 
 
-def apply_routing(case: Case, outcome: RouteOutcome, actor: User | None, now: datetime) -> None:
+def apply_routing(
+    case: Case,
+    outcome: RouteOutcome,
+    actor: User | None,
+    now: datetime,
+    calendar: clock.WorkingCalendar | None = None,
+) -> None:
     """Dispatch to the routed unit (starting the clock) or leave it for a supervisor."""
     before = case.state
     payload = {
@@ -399,7 +415,7 @@ def apply_routing(case: Case, outcome: RouteOutcome, actor: User | None, now: da
         case.unit_id = outcome.unit.id
         case.state = "dispatched"
         case.dispatched_at = now
-        clock.start_clock(case, clock.current_calendar(), now)
+        clock.start_clock(case, calendar or clock.current_calendar(), now)
         record_event(case, "dispatched", actor, before, "dispatched", payload=payload)
     else:
         case.state = "unrouted"
@@ -469,17 +485,15 @@ def nearby_open_cases(
     return [(case, float(metres)) for case, metres in db.session.execute(query)]
 
 
-def find_recurrence(case: Case, lon: float, lat: float) -> int | None:
-    """A case of the same category closed within 30 days near here: this one is 反弹回潮."""
-    since = case.reported_at - RECURRENCE_WINDOW
+def find_recurrence(category: Category, lon: float, lat: float, now: datetime) -> int | None:
+    """A case of this category closed within 30 days near here: a new one is 反弹回潮."""
     query = (
         select(Case.id)
         .where(
-            Case.category_code == case.category_code,
+            Case.category_code == category.code,
             Case.state == "closed",
-            Case.closed_at >= since,
-            Case.id != case.id,
-            spatial.within_m(Case.location, lon, lat, case.category.duplicate_radius_m),
+            Case.closed_at >= now - RECURRENCE_WINDOW,
+            spatial.within_m(Case.location, lon, lat, category.duplicate_radius_m),
         )
         .order_by(Case.closed_at.desc())
         .limit(1)
