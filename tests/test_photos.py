@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageChops, ImageFile, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageFile, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from inspector.reports.photos import (
@@ -22,6 +22,7 @@ from inspector.reports.photos import (
     fit_size,
     gps_position,
     process_photo,
+    without_metadata,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -257,6 +258,61 @@ def test_phone_exif_is_read_and_never_reaches_the_copies():
     )
     for jpeg in (photo.display_jpeg, photo.thumb_jpeg):
         assert b"Xiaomi" not in jpeg and b"IMEI" not in jpeg and b"Exif\x00" not in jpeg
+
+
+def srgb_profile(description: bytes = b"s\x00R\x00G\x00B") -> bytes:
+    """Pillow's sRGB profile, optionally described as something else (a stand-in for P3)."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return profile.replace(b"s\x00R\x00G\x00B", description)
+
+
+def test_an_upright_phone_sized_jpeg_is_its_own_display_copy_without_metadata():
+    """What the PWA uploads: kept pixel for pixel, never re-compressed, metadata gone."""
+    original = jpeg_bytes(
+        gradient(1600, 1200),
+        quality=85,
+        exif=phone_exif(orientation=1),
+        comment=b"IMEI",
+        icc_profile=srgb_profile(),
+    )
+    trailer = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+    photo = process_photo(original + trailer)
+
+    display = reopened(photo.display_jpeg)
+    assert photo.display_size == display.size == (1600, 1200)
+    assert display.tobytes() == reopened(original).tobytes()
+    assert photo.exif.gps == pytest.approx((-113.65, -34.76), abs=1e-9)
+    for jpeg in (photo.display_jpeg, photo.thumb_jpeg):
+        assert b"Xiaomi" not in jpeg and b"IMEI" not in jpeg and b"Exif\x00" not in jpeg
+        assert b"ICC_PROFILE" not in jpeg and b"ftyp" not in jpeg
+    assert reopened(photo.thumb_jpeg).size == photo.thumb_size == (320, 240)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"exif": phone_exif(orientation=6)},
+        {"icc_profile": srgb_profile(b"w\x00i\x00d\x00e")},
+        {"progressive": True, "exif": phone_exif(orientation=3)},
+    ],
+    ids=["rotated", "wide-gamut-profile", "progressive-upside-down"],
+)
+def test_a_jpeg_that_needs_new_pixels_gets_a_new_display_copy(options):
+    original = jpeg_bytes(gradient(1600, 1200), quality=85, **options)
+
+    photo = process_photo(original)
+
+    assert photo.display_jpeg[-2000:] not in original  # re-encoded, not the upload's scans
+    assert not reopened(photo.display_jpeg).info.get("icc_profile")
+
+
+def test_metadata_is_not_dropped_where_that_would_change_the_colours():
+    jpeg = jpeg_bytes(gradient(64, 48))
+    adobe = b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x01"
+
+    assert without_metadata(jpeg[:2] + adobe + jpeg[2:]) is None
+    assert without_metadata(jpeg) is not None
 
 
 def test_png_with_alpha_is_flattened_on_white():
