@@ -92,6 +92,75 @@ def test_bearer_token_works_without_csrf_and_stops_working_when_revoked(app, db_
     assert http.get("/api/v1/units", headers=headers).status_code == 401
 
 
+def test_a_token_of_a_disabled_user_is_refused_at_once(app, db_session, make_user):
+    admin = make_user("admin")
+    token = services.create_token(admin, "script")
+    http = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert http.get("/api/v1/units", headers=headers).status_code == 200
+    services.set_user_active(admin.username, False)
+    assert http.get("/api/v1/units", headers=headers).status_code == 401
+
+
+def test_token_use_is_recorded_but_not_rewritten_within_five_minutes(app, db_session, make_user):
+    from datetime import timedelta
+
+    from inspector.auth.models import ApiToken
+
+    token = services.create_token(make_user("admin"), "script")
+    stored = db_session.scalar(db_session.query(ApiToken).filter_by(prefix=token[:12]).statement)
+    assert stored.last_used_at is None
+    http = app.test_client()
+    assert (
+        http.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    db_session.refresh(stored)
+    first_use = stored.last_used_at
+    assert first_use is not None
+    stored.last_used_at = first_use - timedelta(minutes=4)
+    db_session.flush()
+    http.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"})
+    db_session.refresh(stored)
+    assert stored.last_used_at == first_use - timedelta(minutes=4)
+    stored.last_used_at = first_use - timedelta(minutes=6)
+    db_session.flush()
+    http.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"})
+    db_session.refresh(stored)
+    assert stored.last_used_at > first_use - timedelta(minutes=1)
+
+
+def test_a_token_revoked_elsewhere_is_refused_at_the_next_request(live_app, committed_user):
+    """Outside a test transaction, as in production: nothing about a token is cached."""
+    from inspector.extensions import db
+
+    with live_app.app_context():
+        token = services.create_token(services.get_user(committed_user("admin")[0]), "script")
+        db.session.commit()
+    http = live_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert http.get("/api/v1/users", headers=headers).status_code == 200
+    with live_app.app_context():
+        services.revoke_token(token[:12])
+        db.session.commit()
+    assert http.get("/api/v1/users", headers=headers).status_code == 401
+
+
+def test_after_the_token_read_the_request_still_runs_in_one_transaction(live_app):
+    """The token is read without a transaction; what the request does next must not be."""
+    from psycopg.pq import TransactionStatus
+    from sqlalchemy import text
+
+    from inspector.extensions import db
+
+    with live_app.app_context():
+        assert services._read_without_transaction("SELECT 1", {}) == (1,)
+        raw = db.session.connection().connection.dbapi_connection
+        assert raw.info.transaction_status == TransactionStatus.IDLE and not raw.autocommit
+        db.session.execute(text("SELECT 1"))
+        assert raw.info.transaction_status == TransactionStatus.INTRANS
+        db.session.rollback()
+
+
 def test_a_bearer_header_ignores_a_logged_in_cookie(client, make_user):
     user = make_user("admin")
     client.login(user.username)

@@ -12,6 +12,7 @@ from inspector.extensions import db
 from inspector.zones import rules as rules_service
 from inspector.zones import services
 from inspector.zones.importer import ImportError_, parse_boundaries, read_boundary_file
+from inspector.zones.index import note_routing_generation
 from inspector.zones.models import Zone
 from inspector.zones.routing import RoutingInputError, route_point
 from tests.conftest import shared_file
@@ -252,6 +253,37 @@ def test_routing_sees_a_new_rule_at_once(demo_city):
     assert route_point(113.62, 34.70, "wgs84", "06-04").unit.kind == "district_government"
     rules_service.add_rule("06-04", role="street_lighting", priority=70)
     assert route_point(113.62, 34.70, "wgs84", "06-04").unit.code == "ZZ-LD"
+
+
+def test_a_change_after_the_token_read_is_not_hidden_by_the_generation_it_noted(demo_city):
+    assert route_point(113.62, 34.70, "wgs84", "06-04").unit.kind == "district_government"
+    note_routing_generation(services.current_generation())  # as a token request does
+    rules_service.add_rule("06-04", role="street_lighting", priority=70)
+    assert route_point(113.62, 34.70, "wgs84", "06-04").unit.code == "ZZ-LD"
+
+
+def test_the_token_route_api_sees_a_rule_committed_elsewhere_at_once(live_app, committed_user):
+    """As in production, outside a test transaction: the token and the routing generation are
+    read in one statement, with no transaction and nothing cached between requests."""
+    from inspector.auth.services import create_token, get_user
+
+    with live_app.app_context():
+        token = create_token(get_user(committed_user("supervisor")[0]), "route test")
+        db.session.commit()
+    http = live_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    url = "/api/v1/route?lon=113.62&lat=34.70&category=06-04"
+    assert http.get(url, headers=headers).get_json()["unit"]["kind"] == "district_government"
+    with live_app.app_context():  # another process could do this: only the database is shared
+        rule_id = rules_service.add_rule("06-04", role="street_lighting", priority=70).id
+        db.session.commit()
+    try:
+        assert http.get(url, headers=headers).get_json()["unit"]["code"] == "ZZ-LD"
+    finally:
+        with live_app.app_context():
+            rules_service.remove_rule(rule_id)
+            db.session.commit()
+    assert http.get(url, headers=headers).get_json()["unit"]["kind"] == "district_government"
 
 
 # -- bad input ---------------------------------------------------------------------------------

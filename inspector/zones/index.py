@@ -4,6 +4,8 @@ Point-in-zone and boundary-distance lookups run in memory on Shapely STRtrees (m
 faster than a database round trip per point: see benchmarks/routing.py). Correctness across
 processes comes from the routing generation: every lookup first reads the current generation
 (one primary-key read), and an index built for an older generation is rebuilt from the database.
+A token request reads the generation with its token (`note_routing_generation`), so the route
+API makes one round trip in all.
 """
 
 import threading
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyproj
 import shapely
+from flask import g
 from shapely import STRtree
 
 from inspector.extensions import db
@@ -168,10 +171,25 @@ class RoutingIndex:
 _lock = threading.Lock()
 _indexes: dict[str, RoutingIndex] = {}
 
+# The current generation, for a query that reads it alongside something else.
+CURRENT_GENERATION_SQL = spatial.CURRENT_GENERATION.text
+
+
+def note_routing_generation(generation: int) -> None:
+    """The generation just read in this request: the request's next lookup uses it unread."""
+    g.routing_generation = generation
+
+
+def forget_routing_generation() -> None:
+    """After a change in this transaction the noted generation is stale: read it again."""
+    g.pop("routing_generation", None)
+
 
 def get_index() -> RoutingIndex:
     """The index for the current routing generation of this database, rebuilt when stale."""
-    generation = db.session.execute(spatial.CURRENT_GENERATION).scalar_one()
+    generation = g.pop("routing_generation", None)  # noted once, for one lookup only
+    if generation is None:
+        generation = db.session.execute(spatial.CURRENT_GENERATION).scalar_one()
     key = db.session.get_bind().engine.url.render_as_string(hide_password=True)
     index = _indexes.get(key)
     if index is None or index.generation != generation:

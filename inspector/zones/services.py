@@ -13,6 +13,7 @@ from inspector.geo import WGS84_SRID
 from inspector.units.models import UNIT_KINDS, Unit
 from inspector.zones import spatial
 from inspector.zones.importer import ZoneFeature
+from inspector.zones.index import forget_routing_generation
 from inspector.zones.models import Zone, ZoneLayer
 
 # Precedence of well-known layer codes: special zones and development zones take the ground of
@@ -47,6 +48,7 @@ class ImportResult:
 
 def bump_routing_generation() -> int:
     """Tell every process that boundaries, rules or units changed (same transaction)."""
+    forget_routing_generation()
     return db.session.execute(spatial.BUMP_GENERATION).scalar_one()
 
 
