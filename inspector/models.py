@@ -6,7 +6,13 @@ from inspector.auth.models import ApiToken, LoginAttempt, User
 from inspector.cases.models import CalendarDay, Case, CaseEvent, CasePhoto
 from inspector.categories.models import Category, CategoryGroup
 from inspector.open311.models import Open311ApiKey, Open311Request
-from inspector.supervision.models import CaseMapCell, CaseStats, EventStats
+from inspector.supervision.models import (
+    STATS_PARTITIONS,
+    CaseMapCell,
+    CaseStats,
+    CaseTrendWeek,
+    EventStats,
+)
 from inspector.units.models import Unit
 from inspector.zones.models import RoutingRule, RoutingState, Zone, ZoneLayer, ZonePart
 
@@ -18,6 +24,7 @@ __all__ = [
     "CaseMapCell",
     "CasePhoto",
     "CaseStats",
+    "CaseTrendWeek",
     "Category",
     "CategoryGroup",
     "EventStats",
@@ -40,6 +47,6 @@ POSTGIS_TABLES = {"spatial_ref_sys", "topology", "layer"}
 
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's `include_object`: our tables only, spatial indexes the GeoAlchemy2 way."""
-    if type_ == "table" and name in POSTGIS_TABLES:
+    if type_ == "table" and (name in POSTGIS_TABLES or name in STATS_PARTITIONS):
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)

@@ -116,37 +116,21 @@ def test_long_spans_are_counted_like_day_by_day(calendar):
 
 
 def test_many_clocks_at_one_moment_count_like_one_by_one(calendar):
-    """The ranking's shortcut (whole days counted once per start date) agrees with
-    minutes_used for running, paused, closed and natural-hour clocks."""
+    """The ranking's shortcut (whole days counted once per start date, the start day by
+    wall-clock arithmetic) agrees with the one-by-one count for working and natural clocks."""
     import random
-    from types import SimpleNamespace
 
-    from inspector.cases.clock import minutes_used, minutes_used_counter
+    from inspector.cases.clock import minutes_since_counter
 
     now = at(2026, 10, 9, 15, 40)  # the day after the National Day holiday, mid-afternoon
     rng = random.Random(7)
-    cases = []
-    for _ in range(300):
-        start = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
-        stopped = rng.random() < 0.2
-        cases.append(
-            SimpleNamespace(
-                clock_started_at=start if rng.random() < 0.95 else None,
-                clock_kind=rng.choice(("working", "natural")),
-                paused_at=now if stopped and rng.random() < 0.5 else None,
-                closed_at=now if stopped and rng.random() >= 0.5 else None,
-                used_minutes=rng.choice((0.0, 35.5, 600.0)),
-            )
+    starts = [now - timedelta(minutes=rng.randrange(0, 60 * 24 * 60)) for _ in range(400)]
+    starts += [at(2026, 10, 9, 7), at(2026, 10, 9, 12, 30), now, now + timedelta(hours=1)]
+    since = minutes_since_counter(calendar, now)
+    for start in starts:
+        assert since("working", start) == pytest.approx(
+            calendar.working_minutes_between(start, now)
         )
-    cases.append(
-        SimpleNamespace(
-            clock_started_at=now + timedelta(hours=1),
-            clock_kind="working",
-            paused_at=None,
-            closed_at=None,
-            used_minutes=0.0,
+        assert since("natural", start) == pytest.approx(
+            max(0.0, (now - start).total_seconds() / 60)
         )
-    )
-    counter = minutes_used_counter(calendar, now)
-    for case in cases:
-        assert counter(case) == pytest.approx(minutes_used(case, calendar, now))

@@ -1,7 +1,7 @@
 """KPIs and district scores against a small fixture computed by hand."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from geoalchemy2.shape import from_shape
@@ -10,7 +10,7 @@ from shapely.geometry import Point
 from inspector.cases.clock import LOCAL_TZ
 from inspector.cases.models import Case, CaseEvent
 from inspector.extensions import db
-from inspector.supervision.kpis import kpis
+from inspector.supervision.kpis import kpis, weekly_trend
 from inspector.supervision.scores import district_scores
 
 START, END = datetime(2026, 11, 1, tzinfo=LOCAL_TZ), datetime(2026, 12, 1, tzinfo=LOCAL_TZ)
@@ -238,6 +238,19 @@ def test_any_period_adds_up_whole_weeks_and_edge_days(fixture, first, last):
             before = expected.get(row.district_code, (0, 0))
             expected[row.district_code] = (before[0] + found, before[1] + due)
     assert counted == expected
+    # The weekly trend of the same period: per local week from Monday, found and due.
+    weeks = {}
+    for row in db.session.scalars(db.select(Case).where(Case.state != "invalid")):
+        for moment, index in ((row.reported_at, 0), (row.deadline_at, 1)):
+            if moment is None or not start <= moment < end:
+                continue
+            if index and row.state == "disputed" and row.paused_at is not None:
+                continue
+            local = moment.astimezone(LOCAL_TZ).date()
+            week = weeks.setdefault((local - timedelta(days=local.weekday())).isoformat(), [0, 0])
+            week[index] += 1
+    trend = {w["week"]: [w["found"], w["due"]] for w in weekly_trend(start, end)}
+    assert {week: v for week, v in trend.items() if v != [0, 0]} == weeks
 
 
 def test_overdue_now_counts_past_deadline_days_and_the_cases_due_earlier_today(fixture):
@@ -480,6 +493,8 @@ def test_a_set_based_rebuild_gives_the_rows_the_triggers_kept(busy_city, fixture
         "case_stats": "SELECT * FROM case_stats WHERE found <> 0 OR closed <> 0 "
         "OR due <> 0 OR closed_on_time <> 0 OR closed_in_period <> 0 OR open_due <> 0",
         "event_stats": "SELECT * FROM event_stats WHERE n <> 0",
+        "case_trend_weeks": "SELECT * FROM case_trend_weeks WHERE found <> 0 OR closed <> 0 "
+        "OR due <> 0 OR closed_on_time <> 0",
     }
 
     def snapshot():

@@ -21,7 +21,7 @@ from sqlalchemy import and_, false, func, or_, select
 from inspector.cases.clock import LOCAL_TZ
 from inspector.cases.models import Case
 from inspector.extensions import db
-from inspector.supervision.models import CaseStats, EventStats
+from inspector.supervision.models import CaseStats, CaseTrendWeek, EventStats
 
 # Group keys, the same on the rollups and on the cases table.
 GROUPS = {"district": "district_code", "unit": "unit_id", "category": "category_code"}
@@ -174,27 +174,39 @@ def _week_spans(first: date, last: date) -> list[tuple[str, date, date]]:
 
 
 def weekly_trend(start: datetime, end: datetime) -> list[dict]:
-    """Per week (from Monday): cases found, closed, due and closed on time, for the charts."""
-    week = func.date_trunc("week", CaseStats.day)
-    query = (
-        select(
-            week,
-            func.sum(CaseStats.found),
-            func.sum(CaseStats.closed),
-            func.sum(CaseStats.due),
-            func.sum(CaseStats.closed_on_time),
-        )
-        .where(in_period(CaseStats, _day(start), _day(end), coarsest="w"))
-        .group_by(week)
-        .order_by(week)
-    )
+    """Per week (from Monday): cases found, closed, due and closed on time, for the charts.
+
+    Whole weeks come from the per-week-and-district trend rollup; a period that starts or ends
+    mid-week adds the daily rows of its edge days.
+    """
+    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for grain, low, high in _week_spans(_day(start), _day(end)):
+        if low >= high:
+            continue
+        for day, *sums in db.session.execute(_trend_query(grain, low, high)):
+            week = counts[day - timedelta(days=day.weekday())]
+            for index, value in enumerate(sums):
+                week[index] += value or 0
     return [
         {
-            "week": w.date().isoformat(),
-            "found": found or 0,
-            "closed": closed or 0,
-            "due": due or 0,
-            "closed_on_time": on_time or 0,
+            "week": week.isoformat(),
+            "found": found,
+            "closed": closed,
+            "due": due,
+            "closed_on_time": on_time,
         }
-        for w, found, closed, due, on_time in db.session.execute(query)
+        for week, (found, closed, due, on_time) in sorted(counts.items())
     ]
+
+
+def _trend_query(grain: str, low: date, high: date):
+    if grain == "w":
+        model, day, where = CaseTrendWeek, CaseTrendWeek.week, []
+    else:
+        model, day, where = CaseStats, CaseStats.day, [CaseStats.grain == grain]
+    columns = (model.found, model.closed, model.due, model.closed_on_time)
+    return (
+        select(day, *(func.sum(column) for column in columns))
+        .where(*where, day >= low, day < high)
+        .group_by(day)
+    )

@@ -12,6 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspector.extensions import db
 
+# The partitions of the stats tables, made by the migration (not models of their own).
+STATS_PARTITIONS = {
+    f"{table}_{grain}" for table in ("case_stats", "event_stats") for grain in ("d", "w", "m")
+}
+# Partitioned by grain (case_stats_d, _w, _m): each grain's rows stay together on disk.
+BY_GRAIN: dict = {"postgresql_partition_by": "LIST (grain)"}
+
 # Map cell sizes in degrees per rollup level: level 1 for city views, level 2 for district views.
 MAP_LEVELS = {1: 0.05, 2: 0.01}
 
@@ -36,6 +43,7 @@ class CaseStats(db.Model):
     whose clock runs, by deadline day, for "overdue now"."""
 
     __tablename__ = "case_stats"
+    __table_args__ = BY_GRAIN
 
     grain: Mapped[str] = mapped_column(String(1), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -56,6 +64,7 @@ class EventStats(db.Model):
     unit they count against."""
 
     __tablename__ = "event_stats"
+    __table_args__ = BY_GRAIN
 
     grain: Mapped[str] = mapped_column(String(1), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -64,3 +73,17 @@ class EventStats(db.Model):
     category_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     action: Mapped[str] = mapped_column(String(32), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseTrendWeek(db.Model):
+    """Per week (from Monday) and district: the trend chart's counts, as in CaseStats, without
+    the unit and category dimensions that make CaseStats a hundred times larger."""
+
+    __tablename__ = "case_trend_weeks"
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    due: Mapped[int] = mapped_column(Integer, default=0)
+    closed_on_time: Mapped[int] = mapped_column(Integer, default=0)

@@ -60,7 +60,7 @@ def recurrence_clusters(recurrences, eps_mercator: float, min_cases: int):
 # rollups"): used after bulk loads and by `inspector supervision rebuild-rollups`; a test checks
 # both give the same rows. Each contribution lands at every grain (local day, week, month).
 REBUILD_ROLLUPS = [
-    text("TRUNCATE case_map_cells, case_stats, event_stats"),
+    text("TRUNCATE case_map_cells, case_stats, event_stats, case_trend_weeks"),
     text("""
     INSERT INTO case_map_cells (level, cx, cy, district_code, category_group, state, n)
     SELECT level, floor(ST_X(location) / size), floor(ST_Y(location) / size),
@@ -96,6 +96,13 @@ REBUILD_ROLLUPS = [
         FROM cases WHERE state = 'closed' AND closed_at IS NOT NULL
     ) AS contributions CROSS JOIN (VALUES ('d'), ('w'), ('m')) AS grain(code)
     GROUP BY 1, 2, 3, 4, 5
+    """),
+    text("""
+    INSERT INTO case_trend_weeks (week, district_code, found, closed, due, closed_on_time)
+    SELECT day, district_code, sum(found), sum(closed), sum(due), sum(closed_on_time)
+    FROM case_stats WHERE grain = 'w'
+    GROUP BY 1, 2
+    HAVING sum(found) <> 0 OR sum(closed) <> 0 OR sum(due) <> 0 OR sum(closed_on_time) <> 0
     """),
     text("""
     INSERT INTO event_stats (grain, day, district_code, unit_id, category_code, action, n)
