@@ -115,22 +115,33 @@ def test_long_spans_are_counted_like_day_by_day(calendar):
         assert calendar.working_minutes_between(start, end) == pytest.approx(walked)
 
 
-def test_many_clocks_at_one_moment_count_like_one_by_one(calendar):
-    """The ranking's shortcut (whole days counted once per start date, the start day by
-    wall-clock arithmetic) agrees with the one-by-one count for working and natural clocks."""
+def test_running_clocks_counted_in_sql_agree_with_python(calendar, db_session):
+    """The ranking's SQL (minutes from each day's start to now, passed as an array, and the
+    start day's own periods) agrees with working_minutes_between, and natural clocks with plain
+    time, for clocks started from the period's first day on."""
     import random
 
-    from inspector.cases.clock import minutes_since_counter
+    from sqlalchemy import DateTime, String, literal, select
+
+    from inspector.cases.clock import clock_days, sql_minutes_since, start_day
 
     now = at(2026, 10, 9, 15, 40)  # the day after the National Day holiday, mid-afternoon
+    first_day = date(2026, 8, 20)
     rng = random.Random(7)
-    starts = [now - timedelta(minutes=rng.randrange(0, 60 * 24 * 60)) for _ in range(400)]
-    starts += [at(2026, 10, 9, 7), at(2026, 10, 9, 12, 30), now, now + timedelta(hours=1)]
-    since = minutes_since_counter(calendar, now)
-    for start in starts:
-        assert since("working", start) == pytest.approx(
-            calendar.working_minutes_between(start, now)
-        )
-        assert since("natural", start) == pytest.approx(
-            max(0.0, (now - start).total_seconds() / 60)
-        )
+    starts = [now - timedelta(minutes=rng.randrange(0, 60 * 24 * 50)) for _ in range(120)]
+    starts += [at(2026, 10, 9, 7), at(2026, 10, 9, 12, 30), at(2026, 8, 20, 9), now]
+    days = clock_days(calendar, now, first_day)
+    for kind in ("working", "natural"):
+        for start in starts:
+            moment = literal(start, DateTime(timezone=True))
+            got = db_session.scalar(
+                select(sql_minutes_since(calendar, now, days, literal(kind, String), moment))
+                .select_from(days)
+                .where(days.c.day == start_day(calendar, moment))
+            )
+            expected = (
+                calendar.working_minutes_between(start, now)
+                if kind == "working"
+                else (now - start).total_seconds() / 60
+            )
+            assert got == pytest.approx(expected, abs=1e-6), (kind, start)

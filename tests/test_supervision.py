@@ -51,7 +51,7 @@ def fixture(db_session, make_unit, make_user):
             district_code=district,
             routing_status="routed",
             routing_reason="test",
-            clock_kind="natural",
+            clock_kind=fields.pop("clock_kind", "natural"),
             clock_started_at=fields.pop("clock_started_at", reported),
             **fields,
         )
@@ -321,6 +321,43 @@ def test_each_score_is_explained_by_its_cases(fixture):
     alone = explain_district("410105", START, END, NOW)
     assert (alone.score, len(alone.cases)) == (jinshui.score, len(jinshui.cases))
     assert explain_district("999999", START, END, NOW) is None
+
+
+def test_running_working_clocks_score_the_same_in_sql_and_case_by_case(fixture):
+    """The ranking counts running clocks in SQL (clock_days); the explanation counts each case
+    with minutes_used. Clocks started on workdays, weekends, before, during and after hours."""
+    make = fixture["case"]
+    for n, (started, budget) in enumerate(
+        [
+            (datetime(2026, 11, 2, 7, tzinfo=LOCAL_TZ), 60),  # Monday before hours
+            (datetime(2026, 11, 3, 10, 15, tzinfo=LOCAL_TZ), 120),
+            (datetime(2026, 11, 7, 11, tzinfo=LOCAL_TZ), 450),  # Saturday
+            (datetime(2026, 11, 20, 12, 30, tzinfo=LOCAL_TZ), 900),  # lunch break
+            (datetime(2026, 11, 27, 21, tzinfo=LOCAL_TZ), 30),  # after hours
+            (datetime(2026, 11, 30, 17, 59, tzinfo=LOCAL_TZ), 45),
+        ],
+        start=20,
+    ):
+        make(
+            n,
+            fixture["A"],
+            "410105",
+            "01-01",
+            fixture["reporter"],
+            started,
+            "in_progress",
+            clock_kind="working",
+            clock_started_at=started,
+            deadline_at=started,  # past: the clock decides how many periods overdue
+            used_minutes=10,
+            budget_minutes=budget,
+        )
+    explained = {e.district: e for e in district_scores(START, END, NOW, explain=True)}
+    summed = {e.district: e for e in district_scores(START, END, NOW)}
+    assert explained["410105"].handle_total > 0
+    for district, entry in explained.items():
+        assert summed[district].handle_total == pytest.approx(entry.handle_total)
+        assert summed[district].score == entry.score
 
 
 def test_scoring_parameters_come_from_configuration(fixture, app, tmp_path):

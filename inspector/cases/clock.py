@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, Date, Float, Time, case, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from inspector.cases.models import CalendarDay
 from inspector.extensions import db
@@ -59,39 +60,6 @@ class WorkingCalendar:
             first.date() + timedelta(days=1), last.date() - timedelta(days=1)
         )
         return total + between * self.minutes_per_day
-
-    def minutes_until(self, end: datetime):
-        """A function start -> working minutes in [start, end), for many starts and one end.
-
-        Rankings look at thousands of running clocks at one `now`: the whole days between a
-        start date and `end` are counted once per start date, not once per case, and the rest
-        of a start day is wall-clock arithmetic on the periods (as _minutes_within_day does).
-        """
-        last = end.astimezone(self.tz)
-        tail = self._minutes_within_day(last.date(), None, last)
-        periods = [(_seconds(begin), _seconds(finish)) for begin, finish in self.periods]
-        after_start_day: dict[date, tuple[float, bool]] = {}
-
-        def minutes(start: datetime) -> float:
-            if end <= start:
-                return 0.0
-            first = start.astimezone(self.tz)
-            day = first.date()
-            if day == last.date():
-                return self._minutes_within_day(day, first, last)
-            if day not in after_start_day:
-                between = self.workdays_between(
-                    day + timedelta(days=1), last.date() - timedelta(days=1)
-                )
-                after_start_day[day] = (between * self.minutes_per_day + tail, self.is_workday(day))
-            later_days, workday = after_start_day[day]
-            if not workday:
-                return later_days
-            moment = _seconds(first.timetz())
-            rest = sum(finish - max(begin, moment) for begin, finish in periods if finish > moment)
-            return later_days + rest / 60
-
-        return minutes
 
     def workdays_between(self, first: date, last: date) -> int:
         """Workdays in [first, last] (inclusive), holidays and make-up days included."""
@@ -278,17 +246,50 @@ def minutes_used(case, calendar: WorkingCalendar, now: datetime) -> float:
     return case.used_minutes + extra
 
 
-def minutes_since_counter(calendar: WorkingCalendar, now: datetime):
-    """A function (clock kind, start) -> minutes of that clock in [start, now), for many running
-    clocks at one `now` (see minutes_until); minutes_used adds them to the minutes already used."""
-    working_until_now = calendar.minutes_until(now)
+def clock_days(calendar: WorkingCalendar, now: datetime, first_day: date):
+    """A FROM item (day, to_now, workday) for the local days from `first_day` to today: the
+    working minutes from each day's start to `now`. Join it to running clocks on their start
+    day (see start_day) and count them with sql_minutes_since.
 
-    def since(kind: str, start: datetime) -> float:
-        if kind == "natural":
-            return max(0.0, (now - start).total_seconds() / 60)
-        return working_until_now(start)
+    Rankings look at thousands of running clocks at once: each day is counted here once, and
+    the database adds it up without sending every case to Python. A clock never starts before
+    its case was reported, so a period's first day bounds the clocks of its cases.
+    """
+    today = now.astimezone(calendar.tz).date()
+    first_day = min(first_day, today)
+    days = [first_day + timedelta(days=offset) for offset in range((today - first_day).days + 1)]
+    later = calendar.working_minutes_between(datetime.combine(today, time.min, calendar.tz), now)
+    to_now = []
+    for day in reversed(days):  # minutes from the start of `day` to now, latest day first
+        if day != today:
+            later += calendar.minutes_per_day if calendar.is_workday(day) else 0.0
+        to_now.append(later)
+    to_now.reverse()
+    return func.unnest(
+        literal(days, ARRAY(Date)),
+        literal(to_now, ARRAY(Float)),
+        literal([calendar.is_workday(day) for day in days], ARRAY(Boolean)),
+    ).table_valued("day", "to_now", "workday").render_derived(name="clock_days")
 
-    return since
+
+def start_day(calendar: WorkingCalendar, start):
+    return func.cast(func.timezone(calendar.tz.key, start), Date)
+
+
+def sql_minutes_since(calendar: WorkingCalendar, now: datetime, days, kind, start):
+    """SQL for the minutes a running clock of `kind` has counted from `start` to `now`, on rows
+    joined to `days` (clock_days) on the start day."""
+    seconds = func.extract("epoch", func.cast(func.timezone(calendar.tz.key, start), Time))
+    before_start = sum(
+        (
+            func.least(func.greatest(seconds - _seconds(begin), 0), _seconds(end) - _seconds(begin))
+            for begin, end in calendar.periods
+        ),
+        literal(0.0),
+    )
+    working = days.c.to_now - case((days.c.workday, before_start / 60), else_=0.0)
+    natural = func.extract("epoch", literal(now) - start) / 60
+    return func.greatest(case((kind == "natural", natural), else_=working), 0.0)
 
 
 def pause_clock(case, calendar: WorkingCalendar, now: datetime) -> None:

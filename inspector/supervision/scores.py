@@ -62,8 +62,8 @@ def district_scores(
 ) -> list[DistrictScore]:
     """Scores for every district with cases or patrols in the period, best first.
 
-    The totals are summed in SQL; only cases whose clock is still running are looked at one by
-    one (their overdue time depends on now and the working calendar). With `explain`, every
+    The totals are summed in SQL, running clocks included (their overdue time depends on now
+    and the working calendar: see clock.sql_minutes_since). With `explain`, every
     case's deduction is listed (the slower path behind "why this score"), for one `district`
     when given.
     """
@@ -112,7 +112,6 @@ def _summed(results, start, end, now, params) -> None:
         Case.reported_at >= start, Case.reported_at < end, Case.district_code.is_not(None)
     )
     valid = Case.state != "invalid"
-    in_period = and_(reported, valid)
     severity = case(
         *((Case.severity == name, value) for name, value in params["severity"].items()), else_=1.0
     )
@@ -139,6 +138,24 @@ def _summed(results, start, end, now, params) -> None:
     rework = rules["rework_each"] * Case.rework_count + case(
         (Case.rework_count >= 3, rules["rework_three_or_more"]), else_=0.0
     )
+    # Open cases whose clock runs past the deadline: overdue so far, from the working calendar.
+    running = and_(
+        Case.closed_at.is_(None),
+        Case.paused_at.is_(None),
+        Case.clock_started_at.is_not(None),
+        Case.deadline_at < now,
+    )
+    calendar = clock.current_calendar()
+    days = clock.clock_days(calendar, now, start.astimezone(calendar.tz).date())
+    used_now = Case.used_minutes + clock.sql_minutes_since(
+        calendar, now, days, Case.clock_kind, Case.clock_started_at
+    )
+    # Whole periods past the budget (a clock still short of its deadline gives 0).
+    running_overdue = (
+        rules["overdue_per_period"]
+        * Category.deduction_base
+        * func.greatest(func.ceil((used_now - Case.budget_minutes) / Case.budget_minutes), 0)
+    )
     # Grouped by patrol (inspector and local day) first: one hash aggregation, no sorting.
     local_day = func.date(func.timezone("Asia/Shanghai", Case.reported_at))
     patrols = (
@@ -149,8 +166,10 @@ def _summed(results, start, end, now, params) -> None:
             .filter(valid)
             .label("find"),
             func.sum(overdue + rework).filter(valid).label("handle"),
+            func.sum(running_overdue).filter(valid, running).label("running"),
         )
         .join(Category, Category.code == Case.category_code)
+        .outerjoin(days, days.c.day == clock.start_day(calendar, Case.clock_started_at))
         .where(reported)
         .group_by(Case.district_code, Case.reporter_id, local_day)
         .subquery()
@@ -161,48 +180,16 @@ def _summed(results, start, end, now, params) -> None:
         func.sum(patrols.c.cases),
         func.sum(patrols.c.find),
         func.sum(patrols.c.handle),
+        func.sum(patrols.c.running),
     ).group_by(patrols.c.district_code)
-    for district, patrol_days, count, find, handle in db.session.execute(query):
+    for district, patrol_days, count, find, handle, running_handle in db.session.execute(query):
         entry = _entry(results, district)
         entry.exposure = patrol_days
         entry.case_count += count
         entry.find_total += find or 0
-        entry.handle_total += handle or 0
+        entry.handle_total += (handle or 0) + (running_handle or 0)
     for district, count in _rejected_by_district(start, end):
         _entry(results, district).handle_total += rules["rejected_dispute"] * count
-    _running_overdue(results, in_period, now, rules)
-
-
-def _running_overdue(results, in_period, now, rules) -> None:
-    """Open cases whose clock runs and whose deadline has passed: overdue periods so far.
-
-    Only the columns the clock needs are read, as plain tuples: a city has thousands of such
-    cases and this runs on every ranking request.
-    """
-    since = clock.minutes_since_counter(clock.current_calendar(), now)
-    running = (
-        select(
-            Case.district_code,
-            Case.clock_kind,
-            Case.clock_started_at,
-            Case.used_minutes,
-            Case.budget_minutes,
-            Category.deduction_base,
-        )
-        .join(Category, Category.code == Case.category_code)
-        .where(
-            in_period,
-            Case.closed_at.is_(None),
-            Case.paused_at.is_(None),
-            Case.clock_started_at.is_not(None),
-            Case.deadline_at < now,
-        )
-    )
-    per_period = rules["overdue_per_period"]
-    for district, kind, started, used, budget, base in db.session.execute(running):
-        periods = overdue_periods(used + since(kind, started), budget)
-        if periods:
-            _entry(results, district).handle_total += per_period * base * periods
 
 
 def _rejected_by_district(start, end):
