@@ -21,10 +21,6 @@ def load_config(instance_path: Path, environ=os.environ) -> dict:
             "pool_pre_ping": _flag(environ.get("DB_PRE_PING", "0")),
             "pool_size": 5,
             "max_overflow": 5,
-            # psycopg prepares statements run five times, and PostgreSQL may then switch to a
-            # generic plan that ignores the actual date range: a 30-day ranking went from 55 to
-            # 120 ms after ten runs. Plans stay made for each run's values.
-            "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"},
         },
         "MEDIA_ROOT": str(media_root),
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", "0")),

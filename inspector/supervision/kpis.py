@@ -21,7 +21,7 @@ from sqlalchemy import and_, false, func, or_, select
 from inspector.cases.clock import LOCAL_TZ
 from inspector.cases.models import Case
 from inspector.extensions import db
-from inspector.supervision.models import CaseStats, CaseTrendWeek, EventStats
+from inspector.supervision.models import CaseStats, CaseTrendWeek, EventStats, use_custom_plans
 
 # Group keys, the same on the rollups and on the cases table.
 GROUPS = {"district": "district_code", "unit": "unit_id", "category": "category_code"}
@@ -50,6 +50,7 @@ EVENT_COUNTS = {
 
 def kpis(group: str, start: datetime, end: datetime, now: datetime) -> list[dict]:
     """One row per group key for the local days [start, end), with the rates."""
+    use_custom_plans()
     rows: dict = defaultdict(lambda: dict(EMPTY))
     first, last = _day(start), _day(end)
     _from_daily_stats(rows, group, first, last)
@@ -179,6 +180,7 @@ def weekly_trend(start: datetime, end: datetime) -> list[dict]:
     Whole weeks come from the per-week-and-district trend rollup; a period that starts or ends
     mid-week adds the daily rows of its edge days.
     """
+    use_custom_plans()
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for grain, low, high in _week_spans(_day(start), _day(end)):
         if low >= high:

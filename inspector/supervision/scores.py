@@ -21,6 +21,7 @@ from inspector.cases import clock
 from inspector.cases.models import Case, CaseEvent
 from inspector.categories.models import Category
 from inspector.extensions import db
+from inspector.supervision.models import use_custom_plans
 
 DEFAULT_SCORING_FILE = Path(__file__).with_name("scoring.toml")
 
@@ -68,6 +69,7 @@ def district_scores(
     when given.
     """
     params = params or load_parameters()
+    use_custom_plans()
     results: dict[str, DistrictScore] = {}
     if explain:
         for code, days in _patrol_days(start, end, district).items():
