@@ -481,6 +481,8 @@ def test_kpi_and_score_endpoints_and_the_weekly_brief(busy_city):
     assert table["trend"] and table["trend"][0]["found"] >= 2
     ranking = api.get("/api/v1/supervision/scores").get_json()["ranking"]
     assert ranking[0]["district"] == "410105"
+    for name, kind in (("cases", int), ("exposure_patrol_days", int), ("score", float)):
+        assert isinstance(ranking[0][name], kind), name
     explained = api.get("/api/v1/supervision/scores/410105").get_json()
     assert len(explained["explanation"]) == 2
     assert api.get("/api/v1/supervision/kpis?group=planet").status_code == 400

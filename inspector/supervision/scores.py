@@ -185,11 +185,11 @@ def _summed(results, start, end, now, params) -> None:
         func.sum(patrols.c.running),
     ).group_by(patrols.c.district_code)
     for district, patrol_days, count, find, handle, running_handle in db.session.execute(query):
-        entry = _entry(results, district)
-        entry.exposure = patrol_days
-        entry.case_count += count
-        entry.find_total += find or 0
-        entry.handle_total += (handle or 0) + (running_handle or 0)
+        entry = _entry(results, district)  # sums of counts come back as Decimal: made plain here
+        entry.exposure = int(patrol_days)
+        entry.case_count += int(count or 0)
+        entry.find_total += float(find or 0)
+        entry.handle_total += float(handle or 0) + float(running_handle or 0)
     for district, count in _rejected_by_district(start, end):
         _entry(results, district).handle_total += rules["rejected_dispute"] * count
 
