@@ -30,42 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PIL import Image
 
 from benchmarks._common import gunicorn, throwaway_database, write_json
-from benchmarks.intake_photos import encode, floor, median_ms, naive, phone_exif, phone_like_pixels
-from inspector.reports.photos import process_photo
+from benchmarks.intake_photos import encode, phone_like_pixels, photo_figures
 
 CLIENTS = 8
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def photo_figures(runs: int) -> dict:
-    photo = phone_like_pixels(4000, 3000)
-    inputs = {
-        "12 MP JPEG": encode(photo, 92, exif=phone_exif()),
-        "1600 px JPEG": encode(photo.resize((1600, 1200), Image.LANCZOS), 85, exif=phone_exif()),
-    }
-    functions = {"pipeline": process_photo, "naive": naive, "floor": floor}
-    results = {name: median_ms(functions, data, runs) for name, data in inputs.items()}
-    print(f"photo processing, median of {runs} runs (ms)")
-    print(
-        f"{'input':<14}{'MB':>6}{'pipeline':>10}{'naive':>9}{'floor':>9}"
-        f"{'naive/pipe':>12}{'pipe/floor':>12}"
-    )
-    for name, ms in results.items():
-        print(
-            f"{name:<14}{len(inputs[name]) / 1e6:>6.2f}{ms['pipeline']:>10.1f}"
-            f"{ms['naive']:>9.1f}{ms['floor']:>9.1f}{ms['naive'] / ms['pipeline']:>12.2f}"
-            f"{ms['pipeline'] / ms['floor']:>12.2f}"
-        )
-    big = results["12 MP JPEG"]
-    return {
-        "photo_12mp_ms": round(big["pipeline"], 1),
-        "photo_12mp_naive_ms": round(big["naive"], 1),
-        "photo_12mp_floor_ms": round(big["floor"], 1),
-        "photo_1600_ms": round(results["1600 px JPEG"]["pipeline"], 1),
-    }
 
 
 def upload_photo() -> bytes:
