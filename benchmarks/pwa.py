@@ -25,7 +25,6 @@ Targets (issue 6): at most 150 KB gzipped; queued in under 500 ms.
 
 import argparse
 import gzip
-import shutil
 import statistics
 import sys
 import tempfile
@@ -37,17 +36,9 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import ROOT, throwaway_database, write_json
+from tests.chromium import MISSING, find_chromium, launch
 
 DIST = ROOT / "pwa" / "dist"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 HERE = {"longitude": 113.6700, "latitude": 34.7900, "accuracy": 12}  # 金水区, WGS-84
 
 # Arm before choosing the file: t0 at the input's change event (capture phase on the document,
@@ -197,16 +188,16 @@ def main() -> int:
             "pwa/dist is missing or incomplete: build the PWA first with "
             "`npm --prefix pwa ci && npm --prefix pwa run build` (this benchmark builds nothing)"
         )
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if chromium is None:
-        raise SystemExit("Chromium is not installed: apt-get install chromium (or `make install`)")
+        raise SystemExit(MISSING)
     from playwright.sync_api import expect, sync_playwright
 
     photo = camera_photo()
     photo_file = {"name": "IMG_4000x3000.jpg", "mimeType": "image/jpeg", "buffer": photo}
 
     with serve_demo_city() as (base, password), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        browser = launch(playwright, chromium)
         context = browser.new_context(
             viewport={"width": 360, "height": 740}, locale="zh-CN", geolocation=HERE
         )

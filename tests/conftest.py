@@ -6,7 +6,6 @@ runs inside a transaction that is rolled back, so tests never see each other's r
 """
 
 import os
-import shutil
 import threading
 import uuid
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from werkzeug.serving import make_server
 from inspector import create_app, embedded_db
 from inspector.config import database_url
 from inspector.extensions import db
+from tests import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -315,25 +315,14 @@ class LiveApiUser:
         return response.json()
 
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium.find_chromium()
     if executable is None:
-        pytest.fail("Chromium is not installed: run `make install` (apt-get install chromium)")
+        pytest.fail(chromium.MISSING)
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = chromium.launch(playwright, executable)
         yield browser
         browser.close()
 
