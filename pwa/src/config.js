@@ -72,3 +72,14 @@ function isConfig(value) {
   return Boolean(config && config.map && Array.isArray(config.map.center)
     && Array.isArray(config.contexts) && Array.isArray(config.severities));
 }
+
+/**
+ * The configured tile layer for the map modules, or null: maps are drawn without tiles then.
+ * @param {ClientConfig['map']} config
+ */
+export function mapTiles(config) {
+  return config.tile_url
+    ? { url: config.tile_url, attribution: config.attribution, subdomains: config.subdomains,
+      maxZoom: config.max_zoom }
+    : null;
+}

@@ -64,6 +64,27 @@ const COLORS = {
 const latLon = (where) => [where.lat, where.lon];
 
 /**
+ * What every map has: zoom buttons, a scale, and the tile layer with its attribution, or the
+ * plain look when no tile server is configured.
+ * @param {import('leaflet').Map} map
+ * @param {HTMLElement} container
+ * @param {Tiles | null} tiles
+ * @param {{zoomIn: string, zoomOut: string}} texts
+ */
+export function addBase(map, container, tiles, texts) {
+  control.zoom({ zoomInTitle: texts.zoomIn, zoomOutTitle: texts.zoomOut }).addTo(map);
+  control.scale({ imperial: false }).addTo(map); // distances make sense without tiles too
+  if (tiles) {
+    const { url, attribution, subdomains, maxZoom } = tiles;
+    tileLayer(url, { attribution, maxZoom: maxZoom ?? 19, ...(subdomains ? { subdomains } : {}) })
+      .addTo(map);
+    control.attribution().addTo(map);
+  } else {
+    container.classList.add('map--plain');
+  }
+}
+
+/**
  * Draw a map into `container` (which must be in the page and have a height).
  * @param {HTMLElement} container
  * @param {MapOptions} options
@@ -76,16 +97,7 @@ export function createMap(container, options) {
     scrollWheelZoom: false, // the page scrolls; zoom with the buttons or two fingers
     zoomSnap: 0.5,
   });
-  control.zoom({ zoomInTitle: options.texts.zoomIn, zoomOutTitle: options.texts.zoomOut }).addTo(map);
-  control.scale({ imperial: false }).addTo(map); // distances make sense without tiles too
-  if (options.tiles) {
-    const { url, attribution, subdomains, maxZoom } = options.tiles;
-    tileLayer(url, { attribution, maxZoom: maxZoom ?? 19, ...(subdomains ? { subdomains } : {}) })
-      .addTo(map);
-    control.attribution().addTo(map);
-  } else {
-    container.classList.add('map--plain');
-  }
+  addBase(map, container, options.tiles, options.texts);
 
   const outlines = layerGroup().addTo(map);
   const points = layerGroup().addTo(map);

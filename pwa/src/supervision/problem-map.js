@@ -5,8 +5,9 @@
 // positions through element.style (CSSOM), which the CSP allows.
 import 'leaflet/dist/leaflet.css';
 import {
-  circleMarker, control, geoJSON, latLngBounds, layerGroup, map as leafletMap, tileLayer,
+  circleMarker, geoJSON, latLngBounds, layerGroup, map as leafletMap,
 } from 'leaflet';
+import { addBase } from '../map/leaflet-map.js';
 
 /**
  * @typedef {{lon: number, lat: number}} LonLat
@@ -50,17 +51,7 @@ export function caseColor(props) {
  */
 export function createProblemMap(container, options) {
   const map = leafletMap(container, { zoomControl: false, attributionControl: false, zoomSnap: 1 });
-  control.zoom({ zoomInTitle: options.texts.zoomIn, zoomOutTitle: options.texts.zoomOut })
-    .addTo(map);
-  control.scale({ imperial: false }).addTo(map);
-  if (options.tiles) {
-    const { url, attribution, subdomains, maxZoom } = options.tiles;
-    tileLayer(url, { attribution, maxZoom: maxZoom ?? 19, ...(subdomains ? { subdomains } : {}) })
-      .addTo(map);
-    control.attribution().addTo(map);
-  } else {
-    container.classList.add('map--plain');
-  }
+  addBase(map, container, options.tiles, options.texts);
   const outlines = layerGroup();
   const hotspots = layerGroup();
   const features = layerGroup().addTo(map);

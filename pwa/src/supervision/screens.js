@@ -4,7 +4,7 @@
 // the phone screens never download it; the map (Leaflet) and the chart (uPlot) are loaded by it
 // in turn, only when drawn. Data from the server goes in as text (ui/dom.js), never as HTML.
 import * as api from '../api.js';
-import { clientConfig } from '../config.js';
+import { clientConfig, mapTiles } from '../config.js';
 import { formatDateTime, localName, named, t } from '../i18n.js';
 import { fill, h, whileShown } from '../ui/dom.js';
 import { currentOutlines, onOutlines } from '../zones.js';
@@ -313,10 +313,7 @@ function mapScreen(body, ctx) {
       return;
     }
     handle = code.createProblemMap(canvas, {
-      tiles: config.tile_url
-        ? { url: config.tile_url, attribution: config.attribution, subdomains: config.subdomains,
-          maxZoom: config.max_zoom }
-        : null,
+      tiles: mapTiles(config),
       center: lastView?.center ?? { lon: config.center[0], lat: config.center[1] },
       zoom: lastView?.zoom ?? config.zoom,
       texts: { zoomIn: t('map.zoom_in'), zoomOut: t('map.zoom_out') },

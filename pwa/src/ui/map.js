@@ -2,7 +2,7 @@
 // A map on a screen: its box is drawn at once, and Leaflet (ui code's only way to it) is loaded
 // into it on first use, so the screens without a map never download it. When the map code cannot
 // be loaded (offline before it was ever cached) the box says so; the screen works without it.
-import { clientConfig } from '../config.js';
+import { clientConfig, mapTiles } from '../config.js';
 import { t } from '../i18n.js';
 import { currentOutlines, onOutlines } from '../zones.js';
 import { h, whileShown } from './dom.js';
@@ -67,10 +67,7 @@ export function mapBox(options) {
       return;
     }
     handle = code.createMap(canvas, {
-      tiles: config.tile_url
-        ? { url: config.tile_url, attribution: config.attribution, subdomains: config.subdomains,
-          maxZoom: config.max_zoom }
-        : null,
+      tiles: mapTiles(config),
       center: { lon: config.center[0], lat: config.center[1] },
       zoom: config.zoom,
       texts: { zoomIn: t('map.zoom_in'), zoomOut: t('map.zoom_out'), pin: t('map.pin') },
