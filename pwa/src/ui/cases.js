@@ -57,7 +57,27 @@ function body(view) {
  * @param {import('../api.js').CategoryGroup[] | null} categories
  */
 function caseRow(item, categories) {
-  const thumb = item.thumb_url || item.photos?.[0]?.thumb_url;
+  return caseListItem(item, categories, {
+    thumb: item.thumb_url || item.photos?.[0]?.thumb_url,
+    noUnit: t('cases.no_unit'),
+    details: [
+      item.deadline_at
+        ? h('span', { className: 'case-row__deadline' },
+          t('cases.deadline', { at: formatDateTime(item.deadline_at) }), ' ',
+          lightChip(item.traffic_light))
+        : null,
+    ],
+  });
+}
+
+/**
+ * One case in a list, linking to its page: thumbnail, number and state, category, unit, then
+ * what this list adds (deadline, distance...).
+ * @param {Case} item
+ * @param {import('../api.js').CategoryGroup[] | null} categories
+ * @param {{thumb: string | null | undefined, noUnit: string, details: (Node | null)[]}} parts
+ */
+export function caseListItem(item, categories, { thumb, noUnit, details }) {
   return h('li', {},
     h('a', { className: 'case-row', attrs: { href: `/cases/${item.id}`, 'data-link': true } },
       thumb ? h('img', { className: 'case-row__thumb', attrs: { src: thumb, alt: '' } }) : null,
@@ -66,13 +86,8 @@ function caseRow(item, categories) {
           h('span', { className: 'case-row__number' }, item.number),
           stateChip(item.state)),
         h('span', { className: 'case-row__category' }, categoryName(categories, item)),
-        h('span', { className: 'case-row__unit muted' },
-          item.unit ? item.unit.name : t('cases.no_unit')),
-        item.deadline_at
-          ? h('span', { className: 'case-row__deadline' },
-            t('cases.deadline', { at: formatDateTime(item.deadline_at) }), ' ',
-            lightChip(item.traffic_light))
-          : null,
+        h('span', { className: 'case-row__unit muted' }, item.unit ? item.unit.name : noUnit),
+        ...details,
       ),
     ),
   );

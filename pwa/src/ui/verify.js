@@ -6,8 +6,7 @@ import { metres } from '../geo.js';
 import { t } from '../i18n.js';
 import { currentLocation, onLocation } from '../location.js';
 import * as outbox from '../outbox.js';
-import { categoryName } from './categories.js';
-import { lightChip, stateChip } from './cases.js';
+import { caseListItem, lightChip } from './cases.js';
 import { h, whileShown } from './dom.js';
 import { mapBox } from './map.js';
 import { topBar } from './topbar.js';
@@ -124,26 +123,19 @@ function listBody(view, here) {
  * @param {import('../api.js').CategoryGroup[] | null} categories
  */
 function row(item, meters, checked, categories) {
-  const thumb = item.photos?.find((photo) => photo.kind === 'rectification')?.thumb_url
-    ?? item.thumb_url ?? item.photos?.[0]?.thumb_url;
-  return h('li', {},
-    h('a', { className: 'case-row', attrs: { href: `/cases/${item.id}`, 'data-link': true } },
-      thumb ? h('img', { className: 'case-row__thumb', attrs: { src: thumb, alt: '' } }) : null,
-      h('span', { className: 'case-row__main' },
-        h('span', { className: 'case-row__top' },
-          h('span', { className: 'case-row__number' }, item.number),
-          stateChip(item.state)),
-        h('span', { className: 'case-row__category' }, categoryName(categories, item)),
-        h('span', { className: 'case-row__unit muted' }, item.unit ? item.unit.name : ''),
-        meters !== null
-          ? h('span', { className: 'case-row__distance' },
-            t('verify.distance', { meters: formatMeters(meters) }))
-          : null,
-        checked ? h('span', { className: 'case-row__queued' }, t('verify.queued_row')) : null,
-        lightChip(item.traffic_light),
-      ),
-    ),
-  );
+  return caseListItem(item, categories, {
+    thumb: item.photos?.find((photo) => photo.kind === 'rectification')?.thumb_url
+      ?? item.thumb_url ?? item.photos?.[0]?.thumb_url,
+    noUnit: '',
+    details: [
+      meters !== null
+        ? h('span', { className: 'case-row__distance' },
+          t('verify.distance', { meters: formatMeters(meters) }))
+        : null,
+      checked ? h('span', { className: 'case-row__queued' }, t('verify.queued_row')) : null,
+      lightChip(item.traffic_light),
+    ],
+  });
 }
 
 /** 80 m, 1.2 km @param {number} meters */
